@@ -1,0 +1,188 @@
+"""Meet the data: the toy 2D datasets, a learner's own CSV, and the handwritten digits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from playground import charts, learner_csv, toy_data, ui
+from playground.digit_pictures import class_rows_picture
+from playground.paths import DATASETS_DIR
+from playground.png import encode_png
+from playground.seedrandom import new_seed_string
+from playground.toy_data import Data2D
+
+LESSON = "data"
+DEFAULT_SEED = "0.12345"
+DATASET_LABELS = {
+    "circle": "Circle",
+    "xor": "Exclusive or",
+    "gauss": "Two Gaussians",
+    "spiral": "Spiral",
+    "reg-plane": "Plane (regression)",
+    "reg-gauss": "Multi-Gaussian (regression)",
+    "spiral3": "Spiral, 3 arms",
+    "blobs": "Gaussian blobs",
+}
+
+
+@dataclass
+class DataLessonState:
+    """What this learner has chosen on the page."""
+
+    seed: str = DEFAULT_SEED
+    upload: Data2D | None = None  # the last CSV that passed validation; a bad file never replaces it
+    upload_name: str = ""
+    upload_error: str = ""
+    upload_rejected_name: str = ""
+
+
+state = ui.lesson_state(LESSON, DataLessonState)
+key = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
+
+ui.lesson_header(
+    LESSON,
+    "Every network in this playground learns from examples. Here you can look at them before any "
+    "training: the toy 2D datasets of the Playground lesson, a dataset of your own, and the "
+    "handwritten digits of the MNIST lessons.",
+)
+ui.show_seed(state.seed)
+
+toy_tab, csv_tab, digits_tab = st.tabs(["Toy 2D datasets", "Your own CSV", "Handwritten digits"])
+
+# ------------------------------------------------------------------------------------------ toy data
+with toy_tab:
+    controls, picture = st.columns([1, 2], gap="large")
+    with controls:
+        name = st.selectbox(
+            "Dataset",
+            list(DATASET_LABELS),
+            format_func=DATASET_LABELS.get,
+            key=key("dataset"),
+        )
+        st.image(ui.dataset_thumbnail_png(name), width=100, caption="noise-free preview")
+        noise = st.slider("Noise", 0, 50, 0, step=5, key=key("noise"))
+        perc_train = st.slider("Ratio of training to test data (%)", 10, 90, 50, step=10, key=key("perc"))
+        n_classes = None
+        if name in toy_data.MULTICLASS_DATASETS:
+            n_classes = st.slider("Classes", 2, 6, 3 if name == "spiral3" else 4, key=key(f"classes-{name}"))
+        if st.button("Regenerate", icon=":material/casino:", key=key("regenerate"), help="Draw a new seed"):
+            state.seed = new_seed_string()
+            st.rerun()
+        st.caption(f"Seed `{state.seed}`: the same seed always gives the same points.")
+    with picture, ui.friendly_errors("making the dataset"):
+        data, _ = ui.toy_dataset(name, noise, perc_train, state.seed, n_classes)
+        frame = pd.concat(
+            [
+                charts.points_frame(data.train_x, data.train_y, "train", data.class_names),
+                charts.points_frame(data.test_x, data.test_y, "test", data.class_names),
+            ]
+        )
+        st.altair_chart(charts.data_scatter(frame, data.problem, data.class_names), width="content")
+        n_train, n_test = len(data.train_y), len(data.test_y)
+        if data.problem == "classification":
+            counts = np.bincount(np.concatenate([data.train_y, data.test_y]), minlength=data.n_classes)
+            per_class = ", ".join(f"class {c}: {n}" for c, n in zip(data.class_names, counts, strict=True))
+            st.markdown(f"**{n_train}** training points, **{n_test}** test points ({per_class}).")
+        else:
+            st.markdown(f"**{n_train}** training points, **{n_test}** test points; the colour is the target value.")
+        st.download_button(
+            "Download these points as CSV",
+            data=learner_csv.data_to_csv(
+                np.concatenate([data.train_x, data.test_x]),
+                np.concatenate([data.train_y, data.test_y]),
+                data.class_names,
+            ),
+            file_name=f"{name}-noise{noise}-seed{state.seed}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=key("download-toy"),
+        )
+
+# ------------------------------------------------------------------------------------------ your CSV
+
+
+def _validate_upload() -> None:
+    """Runs when the learner picks a file: keep it only if it is valid, else say why."""
+    uploaded = st.session_state.get(key("upload"))
+    if uploaded is None:
+        return
+    limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+    try:
+        state.upload = learner_csv.parse_learner_csv(uploaded.getvalue(), max_bytes=limit, seed=state.seed)
+        state.upload_name, state.upload_error, state.upload_rejected_name = uploaded.name, "", ""
+    except learner_csv.CsvError as error:
+        state.upload_error, state.upload_rejected_name = error.message, uploaded.name
+
+
+with csv_tab:
+    st.markdown(
+        "Upload a CSV file with the columns **x**, **y** and **label** (whole numbers, at least two "
+        f"different ones), at most {learner_csv.MAX_ROWS:,} rows. Coordinates between −6 and 6 fill the picture."
+    )
+    st.file_uploader("Your CSV file", type=["csv"], key=key("upload"), on_change=_validate_upload)
+    if state.upload_error:
+        st.error(f"**{state.upload_rejected_name}** was not loaded: {state.upload_error}", icon=":material/error:")
+        if state.upload is not None:
+            st.info(f"Still showing your previous data, **{state.upload_name}**.")
+    if state.upload is not None:
+        up = state.upload
+        frame = pd.concat(
+            [
+                charts.points_frame(up.train_x, up.train_y, "train", up.class_names),
+                charts.points_frame(up.test_x, up.test_y, "test", up.class_names),
+            ]
+        )
+        st.success(
+            f"**{state.upload_name}**: {len(up.train_y) + len(up.test_y)} points in {up.n_classes} classes "
+            f"({', '.join(up.class_names)}), split {len(up.train_y)} train / {len(up.test_y)} test."
+        )
+        st.altair_chart(charts.data_scatter(frame, "classification", up.class_names), width="content")
+    st.markdown("No file at hand? Try one of these:")
+    samples = sorted((DATASETS_DIR / "samples").glob("*.csv"))
+    for column, sample in zip(st.columns(max(len(samples), 1)), samples, strict=False):
+        column.download_button(
+            sample.name, sample.read_bytes(), file_name=sample.name, mime="text/csv", key=key(f"sample-{sample.name}")
+        )
+
+# ------------------------------------------------------------------------------------------ digits
+with digits_tab:
+    sources = ui.digit_sources()
+    available = [s for s in sources if s.available]
+    chosen = st.radio(
+        "Digit dataset",
+        [s.key for s in available],
+        format_func=lambda k: next(s.name for s in sources if s.key == k),
+        horizontal=True,
+        key=key("digits-source"),
+    )
+    missing = [s for s in sources if not s.available]
+    if missing:
+        st.caption("Not on this machine: " + "; ".join(f"**{s.name}** — {s.detail}" for s in missing))
+    with ui.friendly_errors("loading the digits"):
+        try:
+            digits = ui.digit_data(chosen)
+        except ValueError as error:  # a corrupt or mislabelled file: say which and what is wrong
+            st.error(str(error), icon=":material/error:")
+            digits = None
+        if digits is not None:
+            n_classes = len(digits.class_names)
+            c1, c2, c3 = st.columns(3)
+            c1.metric("Training images", f"{len(digits.train_labels):,}")
+            c2.metric("Test images", f"{len(digits.test_labels):,}")
+            c3.metric("Classes", n_classes)
+            st.caption(f"Source: {digits.source}")
+            picture = class_rows_picture(digits.test_images, digits.test_labels, n_classes, per_class=12, scale=2)
+            left, right = st.columns([3, 2])
+            left.image(encode_png(picture), caption="Test images, one row per class", width="content")
+            counts = pd.DataFrame(
+                {
+                    "class": list(digits.class_names),
+                    "train": np.bincount(digits.train_labels, minlength=n_classes),
+                    "test": np.bincount(digits.test_labels, minlength=n_classes),
+                }
+            )
+            right.dataframe(counts, hide_index=True, width="stretch")

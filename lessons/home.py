@@ -1,0 +1,21 @@
+"""Home page: what the playground is, and one card per lesson in learning order."""
+
+import streamlit as st
+
+from playground import catalog, ui
+
+st.title("Neural Playground")
+st.markdown(
+    "Train small neural networks yourself and watch them learn: every neuron, decision boundary and "
+    "digit detector changes in front of you as you change the layers, the activations and the data. "
+    "Everything runs on this server, on toy 2D data and real handwritten digits, with no internet needed."
+)
+
+COLUMNS = 3
+lessons = catalog.LESSONS
+for row_start in range(0, len(lessons), COLUMNS):
+    columns = st.columns(COLUMNS)
+    for offset, lesson in enumerate(lessons[row_start : row_start + COLUMNS]):
+        number = row_start + offset + 1
+        with columns[offset]:
+            ui.lesson_card(lesson, number, start_here=(number == 1))

@@ -1,0 +1,40 @@
+"""The lessons, in learning order: one record each, read by the navigation, the home page and the sidebar.
+
+Plain data, no Streamlit, so that a class configuration (and the tests) can read and reorder it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson page of the app."""
+
+    key: str  # stable id: the page's URL path, the prefix of its session state, the class config's name
+    title: str  # shown in the navigation and on the home card
+    summary: str  # one line on the home card: what a learner does there
+    script: str  # the Streamlit page file, relative to the repository root
+    icon: str  # a Material icon for the navigation
+    thumbnail: str  # name of the function in playground.thumbnails that draws its home card picture
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson(
+        key="data",
+        title="Meet the data",
+        summary="The toy 2D datasets, your own CSV, and real handwritten digits: what the networks learn from.",
+        script="lessons/data.py",
+        icon=":material/scatter_plot:",
+        thumbnail="toy_datasets_mosaic_png",
+    ),
+)
+
+
+def lesson_by_key(key: str) -> Lesson:
+    """The lesson with this key; KeyError names the known keys."""
+    for lesson in LESSONS:
+        if lesson.key == key:
+            return lesson
+    raise KeyError(f"no lesson {key!r}; known: {', '.join(lesson.key for lesson in LESSONS)}")

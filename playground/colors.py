@@ -1,0 +1,68 @@
+"""Colour scales shared by every picture: TensorFlow Playground's orange-grey-blue, and class colours."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# TensorFlow Playground's diverging scale: -1 -> orange, 0 -> light grey, +1 -> blue (clamped outside).
+NEGATIVE_HEX = "#f59322"
+NEUTRAL_HEX = "#e8eaeb"
+POSITIVE_HEX = "#0877bd"
+# The output heatmap quantises the scale into this many steps, as the reference does.
+HEATMAP_STEPS = 31
+
+# Class colours for more than two classes: the two TF colours first, then distinct, calm ones.
+CLASS_HEX = (
+    "#f59322",  # orange (class 0, TF's -1)
+    "#0877bd",  # blue (class 1, TF's +1)
+    "#2ca02c",  # green
+    "#9467bd",  # purple
+    "#d62728",  # red
+    "#8c564b",  # brown
+    "#e377c2",  # pink
+    "#17becf",  # cyan
+    "#7f7f7f",  # grey
+    "#bcbd22",  # olive
+)
+
+
+def hex_to_rgb(hex_colour: str) -> np.ndarray:
+    """'#rrggbb' -> float array [r, g, b] in 0..255."""
+    h = hex_colour.lstrip("#")
+    return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float64)
+
+
+_NEG, _MID, _POS = (hex_to_rgb(c) for c in (NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX))
+CLASS_RGB = np.stack([hex_to_rgb(c) for c in CLASS_HEX])
+
+
+def diverging_rgb(values: np.ndarray, steps: int | None = None) -> np.ndarray:
+    """Map values in [-1, 1] (clamped) to uint8 RGB on the orange-grey-blue scale; shape (..., 3).
+
+    With `steps`, values are first quantised to that many evenly spaced levels (the reference's 31).
+    """
+    v = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)), -1.0, 1.0)
+    if steps:
+        v = np.round((v + 1.0) / 2.0 * (steps - 1)) / (steps - 1) * 2.0 - 1.0
+    t = np.abs(v)[..., None]
+    end = np.where(v[..., None] < 0, _NEG, _POS)
+    return np.rint(_MID + (end - _MID) * t).astype(np.uint8)
+
+
+def class_rgb(labels: np.ndarray) -> np.ndarray:
+    """uint8 RGB per class id (cycling after ten classes)."""
+    return CLASS_RGB[np.asarray(labels, dtype=np.int64) % len(CLASS_RGB)].astype(np.uint8)
+
+
+def blend_class_rgb(probabilities: np.ndarray, strength: float = 0.85) -> np.ndarray:
+    """Blend class colours by probability, fading to the neutral grey where the network is unsure.
+
+    probabilities: (..., k) rows summing to 1. Certainty is measured as how far the top probability
+    is above chance (1/k), so a uniform guess is grey and a confident one is the class colour.
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    k = p.shape[-1]
+    mixed = p @ CLASS_RGB[:k]
+    certainty = (p.max(axis=-1, keepdims=True) - 1.0 / k) / (1.0 - 1.0 / k)
+    w = np.clip(certainty, 0.0, 1.0) * strength
+    return np.rint(_MID + (mixed - _MID) * w).astype(np.uint8)

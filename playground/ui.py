@@ -1,0 +1,181 @@
+"""Streamlit helpers shared by the lesson pages: per-learner lesson state, the shared sidebar, cached
+loaders and small layout pieces. The only module of the library that imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import numpy as np
+import streamlit as st
+
+from playground import catalog, mnist, thumbnails, toy_data
+
+T = TypeVar("T")
+log = logging.getLogger("neural_playground")
+
+_STATE = "lesson-state:"  # session_state key prefix of a lesson's state object
+_SEED_SLOT = "_np_seed_slot"
+
+
+# ---------------------------------------------------------------- per-learner state (st.session_state)
+
+
+def widget_key(lesson_key: str, name: str) -> str:
+    """The session_state key of a lesson's widget; 'reset this lesson' clears every key it made."""
+    return f"{lesson_key}:{name}"
+
+
+def lesson_state(lesson_key: str, factory: Callable[[], T]) -> T:
+    """This learner's state object for a lesson, created by `factory` on first use.
+
+    It lives in st.session_state, so it is private to the learner's browser session and survives
+    reruns, page changes and interrupted training loops.
+    """
+    key = _STATE + lesson_key
+    if key not in st.session_state:
+        st.session_state[key] = factory()
+    return st.session_state[key]
+
+
+def has_lesson_state(lesson_key: str) -> bool:
+    return _STATE + lesson_key in st.session_state
+
+
+def reset_lesson(lesson_key: str) -> None:
+    """Forget everything a lesson holds for this learner: its state, its widgets, its URL settings."""
+    for key in list(st.session_state.keys()):
+        if key == _STATE + lesson_key or str(key).startswith(lesson_key + ":"):
+            del st.session_state[key]
+    st.query_params.clear()
+
+
+# ---------------------------------------------------------------- the shared sidebar
+
+
+def shared_sidebar(lesson_key: str | None) -> None:
+    """Below the navigation: 'reset this lesson' and the seed the lesson uses (filled by the page)."""
+    with st.sidebar:
+        if lesson_key is None:
+            st.session_state[_SEED_SLOT] = None
+            return
+        st.divider()
+        if lesson_key is not None:
+            title = catalog.lesson_by_key(lesson_key).title
+            st.button(
+                "Reset this lesson",
+                icon=":material/restart_alt:",
+                key="sidebar:reset",
+                help=f"Start '{title}' over: its settings, data and trained networks go back to the defaults.",
+                on_click=reset_lesson,
+                args=(lesson_key,),
+                width="stretch",
+            )
+        st.session_state[_SEED_SLOT] = st.empty()
+
+
+def show_seed(seed: object, note: str = "") -> None:
+    """Show the seed in use in the sidebar, so a learner can quote it and get the same run."""
+    slot = st.session_state.get(_SEED_SLOT)
+    if slot is not None:
+        slot.caption(f"Seed in use: `{seed}`" + (f" — {note}" if note else ""))
+
+
+# ---------------------------------------------------------------- errors: a message, never a traceback
+
+
+@contextmanager
+def friendly_errors(what: str) -> Iterator[None]:
+    """Turn an unexpected exception into a clear message on the page (details in the server log).
+
+    Streamlit's own rerun/stop signals are BaseExceptions and pass through untouched.
+    """
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the point is to catch everything a learner could trigger
+        log.error("%s failed:\n%s", what, traceback.format_exc())
+        st.error(
+            f"Something went wrong while {what}: {type(exc).__name__}: {exc}. "
+            "Your work in this lesson is kept; try again, or use **Reset this lesson** in the sidebar."
+        )
+
+
+# ---------------------------------------------------------------- cached loaders (per server process)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def thumbnail_png(function_name: str) -> bytes:
+    """A home-card picture, drawn once per server."""
+    return getattr(thumbnails, function_name)()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def dataset_thumbnail_png(name: str) -> bytes:
+    return thumbnails.dataset_thumbnail_png(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def toy_dataset(name: str, noise_percent: float, perc_train: int, seed: str, n_classes: int | None = None):
+    """A generated toy dataset and the PRNG positioned after it (for TF-identical initial weights)."""
+    return toy_data.make_data(name, noise_percent, perc_train, seed, n_classes=n_classes)
+
+
+@st.cache_resource(show_spinner="Loading the digits…", max_entries=4)
+def digit_data(source_key: str) -> mnist.DigitData:
+    """Digit images, loaded once per server and shared read-only by every learner.
+
+    cache_resource rather than cache_data: cache_data would hand every call its own unpickled copy
+    (full MNIST is ~55 MB as uint8); these arrays are never written, and are locked so they cannot be.
+    """
+    data = mnist.load_source(source_key)
+    for array in (data.train_images, data.train_labels, data.test_images, data.test_labels):
+        array.flags.writeable = False
+    return data
+
+
+@st.cache_data(show_spinner=False)
+def digit_sources() -> list[mnist.SourceInfo]:
+    return mnist.available_sources()
+
+
+# ---------------------------------------------------------------- layout pieces
+
+
+def lesson_header(lesson_key: str, intro: str | None = None) -> None:
+    """The page title and its one-line summary (or a longer introduction)."""
+    lesson = catalog.lesson_by_key(lesson_key)
+    st.title(lesson.title)
+    st.markdown(intro or lesson.summary)
+
+
+def lesson_card(lesson: catalog.Lesson, number: int, start_here: bool = False) -> None:
+    """A home-page card: picture, title, one line, and a link into the lesson."""
+    with st.container(border=True):
+        st.image(thumbnail_png(lesson.thumbnail), width="stretch")
+        badge = " :blue-badge[Start here]" if start_here else ""
+        st.markdown(f"**{number}. {lesson.title}**{badge}")
+        st.caption(lesson.summary)
+        st.page_link(lesson.script, label="Open the lesson", icon=":material/arrow_forward:")
+
+
+def try_this(items: list[tuple[str, str]]) -> None:
+    """A 'Try this' list: an experiment and what to look for."""
+    with st.expander("Try this", icon=":material/science:", expanded=False):
+        for do, look_for in items:
+            st.markdown(f"- **{do}** — {look_for}")
+
+
+def as_readonly(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+def query_value(name: str, default: Any = None) -> Any:
+    """One query-string value (the last one if the key is repeated), or `default`."""
+    values = st.query_params.get_all(name)
+    return values[-1] if values else default

@@ -1,0 +1,40 @@
+"""Browser tests: a newcomer opens every page from the sidebar in Chromium; no exception, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.catalog import LESSONS
+from tests.harness import page_errors, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_page_opens_from_the_sidebar(app_server, page) -> None:
+    page.goto(app_server.url)
+    wait_idle(page, timeout=60_000)
+    assert page_errors(page) == []
+    assert page.get_by_text("Neural Playground").first.is_visible()
+    screenshot(page, "home")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for lesson in LESSONS:
+        nav.get_by_text(lesson.title, exact=True).click()
+        page.wait_for_url(f"**/{lesson.key}**")
+        wait_idle(page, timeout=120_000)
+        assert page_errors(page) == [], lesson.key
+        assert page.locator("h1").first.inner_text().strip() == lesson.title
+        screenshot(page, f"page-{lesson.key}")
+
+
+def test_home_cards_link_into_the_lessons(app_server, page) -> None:
+    page.goto(app_server.url)
+    wait_idle(page, timeout=60_000)
+    assert page.get_by_text("Start here").count() == 1
+    cards = page.locator('[data-testid="stPageLink"]')
+    assert cards.count() == len(LESSONS)
+    # every card shows a picture the app drew itself
+    assert page.locator('[data-testid="stImage"] img').count() >= len(LESSONS)
+    cards.first.click()
+    page.wait_for_url(f"**/{LESSONS[0].key}**")
+    wait_idle(page, timeout=120_000)
+    assert page_errors(page) == []
