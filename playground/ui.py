@@ -63,18 +63,16 @@ def shared_sidebar(lesson_key: str | None) -> None:
         if lesson_key is None:
             st.session_state[_SEED_SLOT] = None
             return
-        st.divider()
-        if lesson_key is not None:
-            title = catalog.lesson_by_key(lesson_key).title
-            st.button(
-                "Reset this lesson",
-                icon=":material/restart_alt:",
-                key="sidebar:reset",
-                help=f"Start '{title}' over: its settings, data and trained networks go back to the defaults.",
-                on_click=reset_lesson,
-                args=(lesson_key,),
-                width="stretch",
-            )
+        title = catalog.lesson_by_key(lesson_key).title
+        st.button(
+            "Reset this lesson",
+            icon=":material/restart_alt:",
+            key="sidebar:reset",
+            help=f"Start '{title}' over: its settings, data and trained networks go back to the defaults.",
+            on_click=reset_lesson,
+            args=(lesson_key,),
+            width="stretch",
+        )
         st.session_state[_SEED_SLOT] = st.empty()
 
 
