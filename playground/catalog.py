@@ -29,6 +29,14 @@ LESSONS: tuple[Lesson, ...] = (
         icon=":material/scatter_plot:",
         thumbnail="toy_datasets_mosaic_png",
     ),
+    Lesson(
+        key="playground",
+        title="Playground",
+        summary="Train a small network on 2D data and watch every neuron and the decision boundary change.",
+        script="lessons/playground.py",
+        icon=":material/hub:",
+        thumbnail="playground_png",
+    ),
 )
 
 

@@ -33,3 +33,21 @@ def toy_datasets_mosaic_png() -> bytes:
         canvas[y : y + 100, [x, x + 99]] = 200  # a thin frame so white thumbnails read as tiles
         canvas[[y, y + 99], x : x + 100] = 200
     return encode_png(upscale(canvas, 1))
+
+
+def playground_png() -> bytes:
+    """A spiral learned by a small network: the decision map under the points (trained here, seeded)."""
+    from playground.network_frames import DENSITY, grid_features, output_rgb
+    from playground.playground_run import PlaygroundRun
+    from playground.playground_settings import PlaygroundSettings
+    from playground.point_pictures import draw_squares, point_colours
+
+    run = PlaygroundRun(PlaygroundSettings(dataset="xor", networkShape=[4, 4], seed="0.30118"))
+    run.train(150, loss_every_epoch=False)
+    net = run.network
+    heat = output_rgb(net, net.node_outputs(grid_features(run.features)), discretize=False)
+    canvas = heat.reshape(DENSITY, DENSITY, 3)
+    canvas = upscale(canvas, 3).astype(np.float64)
+    canvas = np.rint(255 - (255 - canvas) * 0.63).astype(np.uint8)  # TF's translucent map
+    draw_squares(canvas, run.train_x, point_colours(run.train_y, "classification"), 2, outline=(255, 255, 255))
+    return encode_png(canvas)

@@ -4,10 +4,12 @@ loaders and small layout pieces. The only module of the library that imports Str
 
 from __future__ import annotations
 
+import base64
 import logging
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -163,8 +165,7 @@ def lesson_card(lesson: catalog.Lesson, number: int, start_here: bool = False) -
 def try_this(items: list[tuple[str, str]]) -> None:
     """A 'Try this' list: an experiment and what to look for."""
     with st.expander("Try this", icon=":material/science:", expanded=False):
-        for do, look_for in items:
-            st.markdown(f"- **{do}** — {look_for}")
+        st.markdown("\n".join(f"- **{do}** — {look_for}" for do, look_for in items))
 
 
 def as_readonly(array: np.ndarray) -> np.ndarray:
@@ -177,3 +178,97 @@ def query_value(name: str, default: Any = None) -> Any:
     """One query-string value (the last one if the key is repeated), or `default`."""
     values = st.query_params.get_all(name)
     return values[-1] if values else default
+
+
+# ---------------------------------------------------------------- the Playground's network view (custom component)
+
+_WEB = Path(__file__).resolve().parent / "web"
+_NETWORK_EVENTS = ("add_point", "edit", "toggle_feature", "select_node", "shape")
+
+
+@st.cache_resource
+def _network_view_component():
+    return st.components.v2.component(
+        "np_network_view",
+        html="<div class='npv-root'></div>",
+        css=(_WEB / "network_view.css").read_text(),
+        js=(_WEB / "network_view.js").read_text(),
+    )
+
+
+@st.cache_resource
+def _frame_pump_component():
+    return st.components.v2.component("np_frame_pump", html="<span></span>", js=(_WEB / "frame_pump.js").read_text())
+
+
+def network_view(data: dict, key: str, on_event: Callable[[str, Any], None]) -> None:
+    """Mount the live network view; each learner action calls on_event(name, value) before the rerun."""
+
+    def handler(name: str) -> Callable[[], None]:
+        def call() -> None:
+            value = getattr(st.session_state.get(key), name, None)
+            if value is not None:
+                on_event(name, value)
+
+        return call
+
+    callbacks = {f"on_{name}_change": handler(name) for name in _NETWORK_EVENTS}
+    _network_view_component()(data=data, key=key, **callbacks)
+
+
+def rerun_requested() -> bool:
+    """Whether the learner has done something the page must answer (a click queued for a rerun).
+
+    A training loop calls this every frame and returns when it is true: a click inside a fragment
+    does not interrupt a running script on its own (Streamlit queues it), so the loop must yield.
+    Reads Streamlit 1.67's request queue (pinned in requirements.txt).
+    """
+    from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    requests = getattr(ctx, "script_requests", None)
+    return requests is not None and getattr(requests, "_state", None) == ScriptRequestType.RERUN
+
+
+def frame_pump(events: dict[str, dict]) -> None:
+    """Send one training frame to the live views on this page, {channel: frame} (see web/frame_pump.js)."""
+    _frame_pump_component()(data={"events": [{"channel": c, "frame": f} for c, f in events.items()]})
+
+
+@st.cache_resource
+def _live_image_component():
+    return st.components.v2.component("np_live_image", html="<img>", js=(_WEB / "live_image.js").read_text())
+
+
+def live_image(png: bytes, channel: str, key: str, alt: str = "", width: int = 360) -> None:
+    """A picture that frame_pump({channel: {"src": data URI}}) can replace while training plays."""
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    _live_image_component()(data={"src": src, "channel": channel, "alt": alt, "width": width}, key=key)
+
+
+@st.cache_resource
+def _dataset_picker_component():
+    return st.components.v2.component(
+        "np_dataset_picker",
+        html="<div class='npd'></div>",
+        css=(_WEB / "dataset_picker.css").read_text(),
+        js=(_WEB / "dataset_picker.js").read_text(),
+    )
+
+
+def dataset_picker(names: list[str], labels: dict[str, str], selected: str | None, key: str,
+                   on_pick: Callable[[str], None]) -> None:
+    """TF's clickable dataset thumbnails; on_pick(name) runs before the rerun."""
+
+    def picked() -> None:
+        name = getattr(st.session_state.get(key), "pick", None)
+        if name in names:
+            on_pick(name)
+
+    items = [
+        {"name": n, "label": labels.get(n, n),
+         "src": "data:image/png;base64," + base64.b64encode(dataset_thumbnail_png(n)).decode("ascii")}
+        for n in names
+    ]
+    _dataset_picker_component()(data={"items": items, "selected": selected}, key=key, on_pick_change=picked)

@@ -1,0 +1,26 @@
+"""Run every benchmark: `python -m bench [name ...]` (names: engine2d, playground, ...)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from bench.report import RESULTS
+
+BENCHMARKS = {
+    "engine2d": "bench.bench_engine2d",
+    "playground": "bench.bench_playground_browser",
+}
+
+
+def main(names: list[str]) -> int:
+    for name in names or list(BENCHMARKS):
+        importlib.import_module(BENCHMARKS[name]).main()
+    missed = [name for name, ok in RESULTS if not ok]
+    print(f"\n{len(RESULTS) - len(missed)} of {len(RESULTS)} figures meet their targets"
+          + (f"; missed: {', '.join(missed)}" if missed else "."))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,321 @@
+"""The Playground: a small network learns a toy 2D dataset while every neuron's heatmap changes."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import streamlit as st
+
+from playground import learner_csv, network_file, toy_data, ui
+from playground.activations import ACTIVATIONS, TF_ACTIVATIONS
+from playground.activations import LABELS as ACTIVATION_LABELS
+from playground.export_code import pytorch_script
+from playground.hidden_space import hidden_space_png, layer_choices
+from playground.network_frames import data_uri
+from playground.playground_lesson import PlaygroundLesson
+from playground.playground_settings import LEARNING_RATES, REGULARIZATION_RATES
+from playground.playground_url import to_query
+from playground.playground_view import CHANNEL, frame_payload, mount_payload, valid_selection
+
+LESSON = "playground"
+KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
+SPACE_CHANNEL = "playground-space"
+DATASET_LABELS = {
+    "circle": "Circle", "xor": "XOR", "gauss": "Gauss", "spiral": "Spiral",
+    "spiral3": "Spirals", "blobs": "Blobs", "reg-plane": "Plane", "reg-gauss": "Bumps",
+}
+# speed -> (epochs per frame, seconds per frame); None = as many epochs as fit in the frame
+SPEED_PLAN = {"slow-motion": (1, 0.6), "slow": (1, 0.1), "normal": (1, 1 / 60), "fast": (12, 1 / 30),
+              "fastest": (None, 1 / 25)}
+SPEED_LABELS = {"slow-motion": "Slow motion", "slow": "Slow", "normal": "Like TF", "fast": "Fast",
+                "fastest": "Fastest"}
+WIDGET_SETTINGS = ("learningRate", "activation", "regularization", "regularizationRate", "problem", "noise",
+                   "percTrainData", "batchSize", "showTestData", "discretize", "optimizer", "loss", "speed",
+                   "advanced", "numClasses")
+PANELS = ["How each layer bends the space", "Training options", "Show me the code", "Your data",
+          "Save and open", "Per-layer activations"]
+
+lesson: PlaygroundLesson = ui.lesson_state(LESSON, lambda: PlaygroundLesson.from_query(st.query_params.to_dict()))
+
+
+def changed(name: str) -> None:
+    """A settings widget changed: the lesson applies it as TF would."""
+    lesson.apply_settings(**{name: st.session_state[KEY(name)]})
+
+
+def uploaded(key: str, handle) -> None:
+    file = st.session_state.get(KEY(key))
+    if file is not None:
+        handle(file.name, file.getvalue())
+
+
+if lesson.sync_widgets:  # settings came from the URL, a link, a file or a reset: show them
+    for name in WIDGET_SETTINGS:
+        st.session_state[KEY(name)] = getattr(lesson.run.settings, name)
+    lesson.sync_widgets = False
+run = lesson.run
+s = run.settings
+ui.show_seed(s.seed)
+
+ui.lesson_header(
+    LESSON,
+    "A small neural network learns to separate the orange points from the blue ones. Press **Play** "
+    "and watch: each neuron's picture shows what it responds to, the links show the weights "
+    "(blue positive, orange negative, thicker is stronger), and the big picture on the right is what "
+    "the whole network says about every point of the plane. Change anything while it learns.",
+)
+ui.try_this([
+    ("Spiral with X₁ and X₂ only", "it needs several layers to bend the plane; add sin(X₁) and sin(X₂) and one layer does."),
+    ("Learning rate 3", "the loss jumps about and never settles: the steps are too big to land."),
+    ("L1 regularization, rate 0.01", "links switch off one by one (dotted): the network keeps only what it needs."),
+    ("XOR with one hidden neuron", "one neuron can't; two can. Then switch on X₁X₂ and remove every layer."),
+    ("Click a neuron", "its picture fills the big map: see how later neurons combine earlier ones."),
+    ("Noise 50, training ratio 10%", "the training loss falls while the test loss rises: overfitting, live."),
+])
+for notice in lesson.notices:
+    st.warning(notice, icon=":material/link_off:")
+lesson.notices = []
+
+# ------------------------------------------------------------------------------------------------ controls
+
+
+def top_bar(run, hidden: set[str]) -> None:
+    """Run controls and the settings TF has in its top bar."""
+    s = run.settings
+    bar = st.columns([0.9, 0.9, 0.9, 1.1, 1.1, 1.1, 1.1, 1.2])
+    if "resetButton" not in hidden:
+        bar[0].button("Reset", icon=":material/replay:", key=KEY("reset"), on_click=lesson.reset_network,
+                      help="New starting weights, same data; back to epoch 0.", width="stretch")
+    if "playButton" not in hidden:
+        bar[1].button("Pause" if lesson.playing else "Play", key=KEY("play"), on_click=lesson.toggle_play,
+                      type="primary", icon=":material/pause:" if lesson.playing else ":material/play_arrow:",
+                      width="stretch")
+    if "stepButton" not in hidden:
+        bar[2].button("Step", icon=":material/skip_next:", key=KEY("step"), on_click=lesson.step_once,
+                      help="Train one epoch, then pause.", width="stretch")
+    if "learningRate" not in hidden:
+        bar[3].selectbox("Learning rate", sorted(set(LEARNING_RATES) | {s.learningRate}), key=KEY("learningRate"),
+                         on_change=changed, args=("learningRate",), format_func=lambda v: f"{v:g}")
+    if "activation" not in hidden:
+        bar[4].selectbox("Activation", list(TF_ACTIVATIONS) + [a for a in ACTIVATIONS if a not in TF_ACTIVATIONS],
+                         key=KEY("activation"), on_change=changed, args=("activation",), format_func=ACTIVATION_LABELS.get)
+    if "regularization" not in hidden:
+        bar[5].selectbox("Regularization", ["none", "L1", "L2"], key=KEY("regularization"), on_change=changed,
+                         args=("regularization",), format_func=lambda v: "None" if v == "none" else v)
+    if "regularizationRate" not in hidden:
+        bar[6].selectbox("Regularization rate", sorted(set(REGULARIZATION_RATES) | {s.regularizationRate}),
+                         key=KEY("regularizationRate"), on_change=changed, args=("regularizationRate",),
+                         format_func=lambda v: f"{v:g}")
+    if "problem" not in hidden:
+        bar[7].selectbox("Problem type", ["classification", "regression"], key=KEY("problem"), on_change=changed,
+                         args=("problem",), format_func=str.capitalize)
+
+
+def data_column(run, hidden: set[str]) -> None:
+    """The dataset, its noise and split, the batch size; TF's left column."""
+    s = run.settings
+    st.markdown("**Data**")
+    if "dataset" not in hidden:
+        regression = s.problem == "regression"
+        names = list(toy_data.REGRESS_DATASETS if regression else toy_data.CLASSIFY_DATASETS + toy_data.MULTICLASS_DATASETS)
+        ui.dataset_picker(names, DATASET_LABELS, None if run.uploaded is not None else s.current_dataset(),
+                          key=KEY("datasets"),
+                          on_pick=lambda name: lesson.apply_settings(**{"regDataset" if regression else "dataset": name}))
+    if run.uploaded is not None:
+        st.caption("Training on your CSV file (see *Your data* below).")
+    if s.current_dataset() in toy_data.MULTICLASS_DATASETS and s.problem == "classification" and run.uploaded is None:
+        st.slider("Classes", 2, 6, key=KEY("numClasses"), on_change=changed, args=("numClasses",))
+    if "percTrainData" not in hidden:
+        st.slider("Ratio of training to test data", 10, 90, step=10, key=KEY("percTrainData"), on_change=changed,
+                  args=("percTrainData",), format="%d%%")
+    if "noise" not in hidden:
+        st.slider("Noise", 0, max(50, s.noise), step=5, key=KEY("noise"), on_change=changed, args=("noise",))
+    if "batchSize" not in hidden:
+        st.slider("Batch size", 1, s.limits().max_batch, key=KEY("batchSize"), on_change=changed, args=("batchSize",))
+    st.button("Regenerate", icon=":material/casino:", key=KEY("regenerate"), on_click=lesson.regenerate,
+              help="New points from a new seed; the network keeps what it learned.", width="stretch")
+    if "showTestData" not in hidden:
+        st.checkbox("Show test data", key=KEY("showTestData"), on_change=changed, args=("showTestData",))
+    if "discretize" not in hidden:
+        st.checkbox("Discretize output", key=KEY("discretize"), on_change=changed, args=("discretize",))
+
+
+# ------------------------------------------------------------------------------------------------ live view
+def play(pump) -> None:
+    """Train and stream pictures until paused, or until the learner does something: then this run ends
+    so that the click is answered, and the next run plays on (all state lives in the session)."""
+    run = lesson.run
+    epochs, frame_seconds = SPEED_PLAN[run.settings.speed]
+    per_frame, sent, frames = epochs or 5, run.epoch, 0
+    while True:
+        start = time.perf_counter()
+        n = per_frame if lesson.stop_epoch is None else max(0, min(per_frame, lesson.stop_epoch - run.epoch))
+        run.train(n, loss_every_epoch=n <= 1)
+        train_seconds = time.perf_counter() - start
+        events = {CHANNEL: frame_payload(run, valid_selection(run, lesson.selected), history_from=sent)}
+        sent, frames = run.epoch, frames + 1
+        if st.session_state.get(KEY("panel")) == PANELS[0] and frames % 3 == 0:
+            events[SPACE_CHANNEL] = {"src": data_uri(hidden_space_png(run, *lesson.space))}
+        with pump:
+            ui.frame_pump(events)
+        if ui.rerun_requested():  # a click is waiting: end this run so it is answered (play goes on)
+            return
+        done = lesson.stop_epoch is not None and run.epoch >= lesson.stop_epoch
+        reached = lesson.stop_loss is not None and run.scores().test_loss <= lesson.stop_loss
+        if done or reached:
+            lesson.playing, lesson.stop_epoch = False, None
+            lesson.message = (f"Stopped at epoch {run.epoch:,}: the test loss reached {lesson.stop_loss:g}."
+                              if reached else f"Ran to epoch {run.epoch:,}.")
+            st.rerun(scope="app")
+        if epochs is None:  # fastest: fill most of each frame with training
+            per_frame = max(1, min(500, int(per_frame * 0.7 * frame_seconds / max(train_seconds, 1e-4))))
+        time.sleep(max(0.0, frame_seconds - (time.perf_counter() - start)))
+
+
+@st.fragment
+def live_playground() -> None:
+    """Everything a learner plays with: a change here reruns only this part of the page, and the
+    network view is sent first, so the new picture is on screen as soon as possible."""
+    structure_panel = st.session_state.get(KEY("panel")) in (PANELS[0], PANELS[2], PANELS[5])
+    redraw_all = lesson.data_changed or (lesson.structure_changed and structure_panel)
+    lesson.data_changed = lesson.structure_changed = False
+    if redraw_all:  # the sidebar's seed, or an open panel about the layers, must show the change
+        st.rerun(scope="app")
+    if lesson.message:
+        st.toast(lesson.message, icon=":material/info:")
+        lesson.message = ""
+    run = lesson.run
+    hidden = set(run.settings.hidden)
+    top = st.container()
+    data_col, view_col = st.columns([1, 4.2], gap="medium")
+    with view_col:
+        ui.network_view(mount_payload(run, selected=lesson.selected, add_mode=lesson.add_mode),
+                        key=KEY("view"), on_event=lesson.view_event)
+        pump = st.empty()
+        view_controls(run)
+    with top:
+        top_bar(run, hidden)
+    with data_col:
+        data_column(run, hidden)
+    query = to_query(run.settings)  # the address always holds the current settings, to share
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+    if lesson.playing:
+        play(pump)
+
+
+def view_controls(run) -> None:
+    """Under the picture: the speed, and adding points by clicking (the ConvNetJS way)."""
+    below = st.columns([1.3, 2, 1])
+    below[0].select_slider("Speed", list(SPEED_LABELS), key=KEY("speed"), format_func=SPEED_LABELS.get,
+                           on_change=changed, args=("speed",),
+                           help="Slow motion shows every epoch; Fastest trains as many epochs per picture as fit.")
+    if run.problem == "classification":
+        options = [None] + list(range(run.n_classes))
+        if st.session_state.get(KEY("add-mode"), None) not in options:
+            st.session_state[KEY("add-mode")] = None
+        lesson.add_mode = below[1].radio(
+            "Click on the picture to add points", options, key=KEY("add-mode"), horizontal=True,
+            format_func=lambda c: "off" if c is None else f"class {run.class_names[c]}",
+        )
+        with below[2].popover("Points", icon=":material/scatter_plot:", width="stretch"):
+            st.button("Clear all points", key=KEY("clear"), on_click=run.clear_points, width="stretch",
+                      help="Start from an empty plane and click your own dataset.")
+            st.button("Restore the dataset", key=KEY("restore"), on_click=run.restore_points, width="stretch")
+
+
+live_playground()
+
+# ------------------------------------------------------------------------------------------------ panels
+# One panel at a time (not tabs): only the chosen one is computed and sent, which keeps the page
+# light while the pictures stream.
+panel = st.segmented_control("More", PANELS, key=KEY("panel"), label_visibility="collapsed")
+if panel == PANELS[0]:
+    choices = layer_choices(run)
+    layers = [c[0] for c in choices]
+    layer, a, b = lesson.space
+    layer = layer if layer in layers else layers[min(1, len(layers) - 1)]
+    left, right = st.columns([1, 2])
+    with left:
+        st.markdown("Every layer maps the plane to a new space, one axis per neuron. Here the plane's grid "
+                    "and the training points are drawn as **two neurons** of one layer see them; each cell "
+                    "has the colour the whole network gives it. Watch the classes pull apart, layer by layer.")
+        layer = st.selectbox("Layer", layers, index=layers.index(layer), format_func=dict(choices).get,
+                             key=KEY("space-layer"))
+        n = int(run.network.sizes[layer])
+        names = (lambda i: run.features[i]) if layer == 0 else (lambda i: f"neuron {i + 1}")
+        a = st.selectbox("Horizontal axis", range(n), index=min(a, n - 1), format_func=names, key=KEY(f"space-a{layer}"))
+        b = st.selectbox("Vertical axis", range(n), index=min(b, n - 1), format_func=names, key=KEY(f"space-b{layer}"))
+        lesson.space = (layer, a, b)
+        st.button("Next pair of neurons", key=KEY("space-cycle"), on_click=lesson.cycle_space_pair, disabled=n < 2)
+        if n == 1:
+            st.caption("This layer has one neuron: its space is a line.")
+    with right:
+        ui.live_image(hidden_space_png(run, layer, a, b), SPACE_CHANNEL, key=KEY("space-image"),
+                      alt="the grid and the data as two neurons see them")
+elif panel == PANELS[1]:
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        if run.problem == "classification" and run.n_classes == 2:
+            st.selectbox("Loss", ["squared", "cross-entropy"], key=KEY("loss"), on_change=changed, args=("loss",),
+                         format_func={"squared": "Squared error (TF)", "cross-entropy": "Cross-entropy"}.get)
+        st.selectbox("Optimiser", ["sgd", "momentum", "adam"], key=KEY("optimizer"), on_change=changed,
+                     args=("optimizer",),
+                     format_func={"sgd": "SGD (TF)", "momentum": "SGD with momentum", "adam": "Adam"}.get)
+    with c2:
+        n_epochs = st.number_input("Run this many epochs", 1, 100_000, 100, key=KEY("run-n"))
+        st.button("Run them", icon=":material/fast_forward:", key=KEY("run-epochs"), on_click=lesson.run_epochs,
+                  args=(n_epochs,))
+    with c3:
+        lesson.stop_loss = st.number_input("Stop when the test loss is at most", 0.0, 10.0, value=None, step=0.01,
+                                           format="%.3f", key=KEY("stop-loss"), placeholder="no target")
+        st.toggle("Advanced limits", key=KEY("advanced"), on_change=changed, args=("advanced",),
+                  help="Up to 10 hidden layers of 16 neurons, and batches of up to 100.")
+elif panel == PANELS[2]:
+    st.markdown("The network as it is now — its layers and its current weights — as a PyTorch script you can "
+                "copy and run. It gives the same outputs as the picture above.")
+    script = pytorch_script(run.network, run.features, class_names=run.class_names, problem=run.problem,
+                            title=f"{run.settings.current_dataset()} at epoch {run.epoch}")
+    st.download_button("Download the script", script, file_name="playground_network.py", mime="text/x-python",
+                       icon=":material/download:", key=KEY("download-code"))
+    st.code(script, language="python", line_numbers=True)
+elif panel == PANELS[3]:
+    st.markdown("Train on a dataset of your own: a CSV file with the columns **x**, **y** and **label** "
+                "(whole-number classes). Or download the points used now.")
+    limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+    st.file_uploader("Your CSV file", type=["csv"], key=KEY("csv"),
+                     on_change=uploaded, args=("csv", lambda n, d: lesson.open_csv(n, d, limit)))
+    if lesson.upload_error:
+        st.error(lesson.upload_error, icon=":material/error:")
+    if run.uploaded is not None:
+        st.success(f"Training on your data: {len(run.train_y)} training and {len(run.test_y)} test points.")
+    if run.problem == "classification":
+        st.download_button(
+            "Download the points as CSV",
+            learner_csv.data_to_csv(np.concatenate([run.train_x, run.test_x]),
+                                    np.concatenate([run.train_y, run.test_y]), run.class_names),
+            file_name="playground_points.csv", mime="text/csv", icon=":material/download:", key=KEY("download-points"))
+    st.text_input("Open a TensorFlow Playground link", key=KEY("tf-link"),
+                  on_change=lambda: lesson.open_link(st.session_state.get(KEY("tf-link"), "")),
+                  placeholder="https://playground.tensorflow.org/#activation=tanh&batchSize=10&…")
+elif panel == PANELS[4]:
+    st.markdown("Save the trained network (its settings and its weights) to a file, and open it again later.")
+    st.download_button("Download this network",
+                       network_file.dump_network(run.network, run.features, to_query(run.settings), run.epoch),
+                       file_name=f"playground-epoch{run.epoch}.json", mime="application/json",
+                       icon=":material/download:", key=KEY("download-network"))
+    st.file_uploader("Open a saved network", type=["json"], key=KEY("network-file"),
+                     on_change=uploaded, args=("network-file", lesson.open_network_file))
+    if lesson.file_error:
+        st.error(lesson.file_error, icon=":material/error:")
+elif panel == PANELS[5]:
+    st.markdown("Each hidden layer can have its own activation function.")
+    columns = st.columns(max(1, min(5, len(s.networkShape))))
+    for i, act in enumerate(s.hidden_activations()):
+        st.session_state[KEY(f"layer-act{i}")] = act
+        columns[i % len(columns)].selectbox(
+            f"Layer {i + 1}", list(ACTIVATIONS), key=KEY(f"layer-act{i}"), format_func=ACTIVATION_LABELS.get,
+            on_change=lambda i=i: lesson.set_layer_activation(i, st.session_state[KEY(f"layer-act{i}")]))
+    if not s.networkShape:
+        st.caption("There is no hidden layer: add one with + above the network.")
