@@ -24,6 +24,7 @@ lesson_pages = {
 }
 page = st.navigation({"": [home], "Lessons": list(lesson_pages.values())})
 
+ui.start_background_work()  # the home cards' pictures and the Playground engine, off the first page's path
 current = next((key for key, p in lesson_pages.items() if p.url_path == page.url_path), None)
 ui.shared_sidebar(current)
 page.run()

@@ -12,10 +12,22 @@ st.markdown(
 )
 
 COLUMNS = 3
-lessons = catalog.LESSONS
-for row_start in range(0, len(lessons), COLUMNS):
-    columns = st.columns(COLUMNS)
-    for offset, lesson in enumerate(lessons[row_start : row_start + COLUMNS]):
-        number = row_start + offset + 1
-        with columns[offset]:
-            ui.lesson_card(lesson, number, start_here=(number == 1))
+
+
+@st.fragment(run_every=1.0 if not ui.thumbnails_ready() else None)
+def cards() -> None:
+    """One card per lesson, in learning order; redrawn each second until every picture is ready."""
+    lessons = catalog.LESSONS
+    for row_start in range(0, len(lessons), COLUMNS):
+        columns = st.columns(COLUMNS)
+        for offset, lesson in enumerate(lessons[row_start : row_start + COLUMNS]):
+            number = row_start + offset + 1
+            with columns[offset]:
+                ui.lesson_card(lesson, number, start_here=(number == 1))
+    if ui.thumbnails_ready() and st.session_state.get("_np_cards_waiting"):
+        st.session_state["_np_cards_waiting"] = False
+        st.rerun()  # every picture is there: draw once more without the timer
+    st.session_state["_np_cards_waiting"] = not ui.thumbnails_ready()
+
+
+cards()

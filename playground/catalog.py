@@ -18,6 +18,11 @@ class Lesson:
     script: str  # the Streamlit page file, relative to the repository root
     icon: str  # a Material icon for the navigation
     thumbnail: str  # name of the function in playground.thumbnails that draws its home card picture
+    state: str = ""  # session-state group; pages of one lesson share it (default: the key)
+
+    @property
+    def state_key(self) -> str:
+        return self.state or self.key
 
 
 LESSONS: tuple[Lesson, ...] = (
@@ -36,6 +41,33 @@ LESSONS: tuple[Lesson, ...] = (
         script="lessons/playground.py",
         icon=":material/hub:",
         thumbnail="playground_png",
+    ),
+    Lesson(
+        key="mnist-train",
+        title="Train a digit recogniser",
+        summary="Build an MLP or a small CNN and train it on real handwritten digits, with live curves.",
+        script="lessons/mnist_train.py",
+        icon=":material/model_training:",
+        thumbnail="digits_png",
+        state="mnist",
+    ),
+    Lesson(
+        key="mnist-inside",
+        title="Look inside the digit network",
+        summary="What each layer computes, what each unit looks for, and where the network goes wrong.",
+        script="lessons/mnist_inside.py",
+        icon=":material/visibility:",
+        thumbnail="weights_png",
+        state="mnist",
+    ),
+    Lesson(
+        key="mnist-draw",
+        title="Draw your own digit",
+        summary="Draw a digit and watch your network read it, layer by layer; teach it your handwriting.",
+        script="lessons/mnist_draw.py",
+        icon=":material/draw:",
+        thumbnail="drawing_png",
+        state="mnist",
     ),
 )
 

@@ -53,3 +53,28 @@ def data_scatter(frame: pd.DataFrame, problem: str, class_names: tuple[str, ...]
         )
         .properties(width=size, height=size)
     )
+
+
+def training_curves(history: pd.DataFrame) -> alt.Chart:
+    """Loss and accuracy by epoch, training and test, side by side; hover to read the values."""
+    long = history.melt(id_vars=["epoch", "examples"],
+                        value_vars=["train_loss", "test_loss", "train_accuracy", "test_accuracy"])
+    long["metric"] = np.where(long["variable"].str.endswith("loss"), "loss", "accuracy")
+    long["set"] = np.where(long["variable"].str.startswith("train"), "training", "test")
+    colour = alt.Color("set:N", scale=alt.Scale(domain=["training", "test"], range=["#9aa5b1", "#0877bd"]),
+                       title=None)
+    def panel(metric: str, title: str) -> alt.Chart:
+        hover = alt.selection_point(name=f"hover_{metric}", fields=["epoch"], nearest=True, on="pointerover",
+                                    empty=False)
+        base = alt.Chart(long[long["metric"] == metric]).encode(
+            x=alt.X("epoch:Q", title="epoch"), y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+            color=colour,
+        )
+        line = base.mark_line(point=False, strokeWidth=2)
+        points = base.mark_point(filled=True, size=40).encode(
+            opacity=alt.condition(hover, alt.value(1), alt.value(0)),
+            tooltip=[alt.Tooltip("epoch:Q", format=".2f"), "set:N", alt.Tooltip("value:Q", format=".4f", title=title)],
+        ).add_params(hover)
+        return (line + points).properties(height=220, width=360)
+
+    return alt.hconcat(panel("loss", "loss"), panel("accuracy", "accuracy"))

@@ -51,3 +51,51 @@ def playground_png() -> bytes:
     canvas = np.rint(255 - (255 - canvas) * 0.63).astype(np.uint8)  # TF's translucent map
     draw_squares(canvas, run.train_x, point_colours(run.train_y, "classification"), 2, outline=(255, 255, 255))
     return encode_png(canvas)
+
+
+def digits_png() -> bytes:
+    """A few real MNIST-5k test digits, one per class, for the training lesson's card."""
+    from playground.digit_pictures import image_grid, ink_on_paper, samples_per_class
+    from playground.mnist import load_mnist5k
+
+    d = load_mnist5k()
+    idx = samples_per_class(d.test_images, d.test_labels, per_class=2, seed=3)
+    order = np.concatenate([idx[0::2], idx[1::2]])
+    return encode_png(upscale(image_grid(ink_on_paper(d.test_images[order]), ncols=10, pad=2), 2))
+
+
+def weights_png() -> bytes:
+    """What an MLP's hidden units look for after a short, seeded training: their weight templates."""
+    from playground.digit_inspect import first_layer_weights
+    from playground.digit_models import ModelSpec
+    from playground.digit_pictures import weights_grid
+    from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
+    from playground.mnist import load_mnist5k
+
+    d = load_mnist5k()
+    data = DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
+    trainer = DigitTrainer(ModelSpec(hidden=(32,)), TrainConfig(epochs=2, batch_size=64), data)
+    while not trainer.finished:
+        trainer.train_slice(1.0)
+    return encode_png(weights_grid(first_layer_weights(trainer.model)[:16], ncols=8, scale=2))
+
+
+def drawing_png() -> bytes:
+    """A digit as the drawing lesson shows it: a 'drawing', and the 28×28 digit made from it."""
+    from PIL import Image, ImageDraw
+
+    from playground.digit_drawing import mnist_from_canvas
+    from playground.digit_pictures import ink_on_paper
+
+    canvas = Image.new("RGBA", (200, 200), (0, 0, 0, 255))
+    pen = ImageDraw.Draw(canvas)
+    pen.line([(60, 40), (140, 40), (100, 170)], fill=(255, 255, 255, 255), width=16, joint="curve")
+    pen.line([(75, 105), (130, 105)], fill=(255, 255, 255, 255), width=14)
+    drawn = np.asarray(canvas)
+    digit = mnist_from_canvas(drawn)
+    left = 255 - drawn[:, :, 0]
+    right = np.asarray(Image.fromarray(ink_on_paper(digit)).resize((200, 200), Image.NEAREST))
+    board = np.full((200, 420), 255, dtype=np.uint8)
+    board[:, :200], board[:, 220:] = left, right
+    board[:, 200:220] = 235
+    return encode_png(board)

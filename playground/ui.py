@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,14 +66,14 @@ def shared_sidebar(lesson_key: str | None) -> None:
         if lesson_key is None:
             st.session_state[_SEED_SLOT] = None
             return
-        title = catalog.lesson_by_key(lesson_key).title
+        lesson = catalog.lesson_by_key(lesson_key)
         st.button(
             "Reset this lesson",
             icon=":material/restart_alt:",
             key="sidebar:reset",
-            help=f"Start '{title}' over: its settings, data and trained networks go back to the defaults.",
+            help=f"Start '{lesson.title}' over: its settings, data and trained networks go back to the defaults.",
             on_click=reset_lesson,
-            args=(lesson_key,),
+            args=(lesson.state_key,),
             width="stretch",
         )
         st.session_state[_SEED_SLOT] = st.empty()
@@ -107,10 +108,42 @@ def friendly_errors(what: str) -> Iterator[None]:
 # ---------------------------------------------------------------- cached loaders (per server process)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def thumbnail_png(function_name: str) -> bytes:
-    """A home-card picture, drawn once per server."""
-    return getattr(thumbnails, function_name)()
+@st.cache_resource(show_spinner=False)
+def _background_work() -> dict[str, bytes]:
+    """Started once per server: draws the home cards' pictures (some train a small network) and
+    compiles the Playground engine, in a background thread, so the first page appears at once."""
+    done: dict[str, bytes] = {}
+
+    def work() -> None:
+        for lesson in catalog.LESSONS:
+            try:
+                done[lesson.thumbnail] = getattr(thumbnails, lesson.thumbnail)()
+            except Exception:  # noqa: BLE001 - a card without its picture is better than no page
+                log.exception("drawing the %s card failed", lesson.key)
+        try:
+            from playground.playground_run import PlaygroundRun
+            from playground.playground_settings import PlaygroundSettings
+
+            PlaygroundRun(PlaygroundSettings()).train(1)  # loads (or compiles) the engine's kernels
+        except Exception:  # noqa: BLE001
+            log.exception("warming up the Playground engine failed")
+
+    threading.Thread(target=work, name="neural-playground-warm-up", daemon=True).start()
+    return done
+
+
+def start_background_work() -> None:
+    _background_work()
+
+
+def thumbnail_png(function_name: str) -> bytes | None:
+    """A home-card picture, or None while the background thread is still drawing it."""
+    return _background_work().get(function_name)
+
+
+def thumbnails_ready() -> bool:
+    ready = _background_work()
+    return all(lesson.thumbnail in ready for lesson in catalog.LESSONS)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -137,6 +170,15 @@ def digit_data(source_key: str) -> mnist.DigitData:
     return data
 
 
+@st.cache_resource(show_spinner="Preparing the digits for training…", max_entries=4)
+def digit_tensors(source_key: str):
+    """The digits as PyTorch tensors, once per server, shared read-only by every learner's trainer."""
+    from playground.digit_training import DigitTensors  # imports torch: only pages that train pay for it
+
+    d = digit_data(source_key)
+    return DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
+
+
 @st.cache_data(show_spinner=False)
 def digit_sources() -> list[mnist.SourceInfo]:
     return mnist.available_sources()
@@ -155,7 +197,11 @@ def lesson_header(lesson_key: str, intro: str | None = None) -> None:
 def lesson_card(lesson: catalog.Lesson, number: int, start_here: bool = False) -> None:
     """A home-page card: picture, title, one line, and a link into the lesson."""
     with st.container(border=True):
-        st.image(thumbnail_png(lesson.thumbnail), width="stretch")
+        picture = thumbnail_png(lesson.thumbnail)
+        if picture is None:
+            st.container(height=150, border=False).caption("Drawing this picture…")
+        else:
+            st.image(picture, width="stretch")
         badge = " :blue-badge[Start here]" if start_here else ""
         st.markdown(f"**{number}. {lesson.title}**{badge}")
         st.caption(lesson.summary)

@@ -1,0 +1,175 @@
+"""Train a digit recogniser: pick the data and a network, train it here with PyTorch, watch it learn."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from playground import charts, ui
+from playground.digit_lesson import DigitLesson
+from playground.digit_models import ACTIVATIONS, ModelSpec, build_model, parameter_table
+from playground.digit_pictures import class_rows_picture
+from playground.digit_training import TrainConfig
+from playground.png import encode_png
+
+LESSON = "mnist-train"
+STATE = "mnist"
+KEY = lambda name: ui.widget_key(STATE, name)  # noqa: E731
+
+lesson: DigitLesson = ui.lesson_state(STATE, DigitLesson)
+ui.show_seed(lesson.config.seed)
+ui.lesson_header(
+    LESSON,
+    "Real handwritten digits, 28×28 pixels each. Choose a network — a **multilayer perceptron** that "
+    "looks at all pixels at once, or a small **convolutional network** that slides little filters over "
+    "the image — and train it right here. The curves show how well it does on digits it has trained on "
+    "and on test digits it has never seen.",
+)
+ui.try_this([
+    ("Train the default MLP for 10 epochs", "about 94% of the test digits right; the training accuracy keeps rising above it."),
+    ("Switch to the CNN", "fewer parameters than the MLP (see the table), yet it does better: filters share weights across the image."),
+    ("Learning rate 0.1 with Adam", "the loss jumps and accuracy collapses: too big a step."),
+    ("One hidden layer of 16 neurons", "still about 90%: most of the work is easy; the last few percent are hard."),
+])
+
+# ------------------------------------------------------------------------------------------------ data
+sources = ui.digit_sources()
+available = [s for s in sources if s.available]
+names = {s.key: s.name for s in sources}
+data_col, model_col = st.columns([1, 1.3], gap="large")
+with data_col:
+    st.subheader("The digits")
+    if lesson.source not in [s.key for s in available]:
+        lesson.source = "mnist5k"
+    st.session_state.setdefault(KEY("source"), lesson.source)
+    lesson.source = st.radio("Dataset", [s.key for s in available], format_func=names.get, key=KEY("source"),
+                             horizontal=True, disabled=lesson.training)
+    missing = [s for s in sources if not s.available]
+    if missing:
+        st.caption("Not on this machine: " + "; ".join(f"**{s.name}** — {s.detail}" for s in missing))
+    with ui.friendly_errors("loading the digits"):
+        try:
+            digits = ui.digit_data(lesson.source)
+            tensors = ui.digit_tensors(lesson.source)
+        except ValueError as error:
+            st.error(str(error), icon=":material/error:")
+            st.stop()
+    st.markdown(f"**{len(digits.train_labels):,}** training images · **{len(digits.test_labels):,}** test images")
+    st.image(encode_png(class_rows_picture(digits.train_images, digits.train_labels, len(digits.class_names),
+                                           per_class=10, scale=1, seed=lesson.config.seed)),
+             caption="Training samples, one row per class", width="content")
+
+# ------------------------------------------------------------------------------------------------ model
+with model_col:
+    st.subheader("The network")
+    spec, config = lesson.spec, lesson.config
+    kind = st.segmented_control("Kind", ["mlp", "cnn"], default=spec.kind, key=KEY("kind"),
+                                format_func={"mlp": "Multilayer perceptron", "cnn": "Convolutional network"}.get,
+                                disabled=lesson.training)
+    if kind and kind != spec.kind:
+        lesson.choose_kind(kind)
+        spec, config = lesson.spec, lesson.config
+    c1, c2, c3 = st.columns(3)
+    if spec.kind == "mlp":
+        hidden_text = c1.text_input("Hidden layers (neurons each)", ", ".join(map(str, spec.hidden)),
+                                    key=KEY(f"hidden-{spec.hidden}"), disabled=lesson.training,
+                                    help="For example 256, or 128, 64 for two layers (at most 4 layers of 1024).")
+        try:
+            hidden = tuple(int(v) for v in hidden_text.replace(";", ",").split(",") if v.strip())
+            if not hidden or len(hidden) > 4 or not all(1 <= h <= 1024 for h in hidden):
+                raise ValueError
+            spec = ModelSpec(kind="mlp", hidden=hidden, activation=spec.activation)
+        except ValueError:
+            st.warning("Hidden layers must be 1 to 4 whole numbers from 1 to 1024, like `256` or `128, 64`. "
+                       f"Keeping {', '.join(map(str, spec.hidden))}.")
+    else:
+        n_conv = c1.selectbox("Convolution layers", [1, 2, 3], index=len(spec.filters) - 1, key=KEY("n-conv"),
+                              disabled=lesson.training)
+        base = spec.filters + (spec.filters[-1] * 2,) * 3
+        filters = tuple(
+            c1.select_slider(f"Filters in layer {i + 1}", [4, 8, 16, 32, 64], value=min(64, max(4, base[i])),
+                             key=KEY(f"filters-{i}"), disabled=lesson.training)
+            for i in range(n_conv)
+        )
+        kernel = c2.selectbox("Kernel size", [3, 5, 7], index=[3, 5, 7].index(spec.kernel), key=KEY("kernel"),
+                              disabled=lesson.training)
+        pool = c2.selectbox("Pooling", ["max", "avg", "none"], index=["max", "avg", "none"].index(spec.pool),
+                            key=KEY("pool"), disabled=lesson.training,
+                            format_func={"max": "Max 2×2", "avg": "Average 2×2", "none": "None"}.get)
+        spec = ModelSpec(kind="cnn", filters=filters, kernel=kernel, pool=pool, activation=spec.activation)
+    activation = c3.selectbox("Activation", list(ACTIVATIONS), index=list(ACTIVATIONS).index(spec.activation),
+                              key=KEY("activation"), disabled=lesson.training)
+    spec = ModelSpec(**{**spec.__dict__, "activation": activation})
+    t1, t2, t3, t4, t5 = st.columns(5)
+    optimizer = t1.selectbox("Optimiser", ["adam", "sgd", "momentum"], index=["adam", "sgd", "momentum"].index(config.optimizer),
+                             key=KEY("optimizer"), disabled=lesson.training,
+                             format_func={"adam": "Adam", "sgd": "SGD", "momentum": "SGD + momentum"}.get)
+    rates = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
+    rate = t2.selectbox("Learning rate", rates, index=rates.index(config.learning_rate) if config.learning_rate in rates else 2,
+                        key=KEY("rate"), disabled=lesson.training, format_func=lambda v: f"{v:g}")
+    batch = t3.selectbox("Batch size", [16, 32, 64, 128, 256], index=[16, 32, 64, 128, 256].index(config.batch_size),
+                         key=KEY("batch"), disabled=lesson.training)
+    epochs = t4.number_input("Epochs", 1, 50, config.epochs, key=KEY("epochs"), disabled=lesson.training)
+    seed = t5.number_input("Seed", 0, 2**31 - 1, config.seed, key=KEY("seed"), disabled=lesson.training)
+    lesson.spec = spec
+    lesson.config = TrainConfig(optimizer=optimizer, learning_rate=rate, batch_size=batch, epochs=int(epochs),
+                                seed=int(seed))
+
+    table = parameter_table(lesson.trainer.model if lesson.trainer and not lesson.settings_changed else build_model(spec))
+    frame = pd.DataFrame([{"layer": r.name, "kind": r.kind, "output": r.output_shape, "parameters": r.formula,
+                           "count": r.count} for r in table])
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"count": st.column_config.NumberColumn(format="localized")})
+    st.markdown(f"**{sum(r.count for r in table):,} parameters** · {spec.describe()}")
+
+# ------------------------------------------------------------------------------------------------ training
+st.subheader("Training")
+trainer = lesson.trainer
+b1, b2, b3, status = st.columns([1, 1, 1, 3])
+label = "Train" if trainer is None or lesson.settings_changed else ("Train again" if trainer.finished else "Continue")
+b1.button(label, type="primary", icon=":material/play_arrow:", key=KEY("train"), disabled=lesson.training,
+          on_click=lesson.start, args=(tensors,), width="stretch")
+b2.button("Stop", icon=":material/stop:", key=KEY("stop"), disabled=not lesson.training, on_click=lesson.stop,
+          width="stretch", help="Stop now and keep what the network has learned so far.")
+b3.button("New model", icon=":material/restart_alt:", key=KEY("forget"), disabled=lesson.training,
+          on_click=lesson.forget_model, width="stretch", help="Forget the trained network.")
+if lesson.settings_changed and not lesson.training:
+    status.info("You changed the settings: **Train** starts a new network with them.", icon=":material/info:")
+progress, metrics, curves = st.empty(), st.empty(), st.empty()
+
+
+def show_progress() -> None:
+    t = lesson.trainer
+    if t is None:
+        progress.caption("No network yet: press **Train**.")
+        return
+    fraction = min(1.0, t.epoch / max(1, t.config.epochs))
+    progress.progress(fraction, text=f"Epoch {t.epoch:.2f} of {t.config.epochs}")
+    last = t.history[-1] if t.history else None
+    with metrics.container():
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
+        m2.metric("Training accuracy", f"{last.train_accuracy:.1%}" if last else "–")
+        m3.metric("Examples / second", f"{t.examples_per_second:,.0f}")
+        m4.metric("Examples seen", f"{t.examples:,}")
+    if t.history:
+        rows = pd.DataFrame([r.__dict__ for r in t.history])
+        curves.altair_chart(charts.training_curves(rows), width="stretch")
+
+
+show_progress()
+if lesson.training and lesson.trainer is not None:
+    while lesson.training:
+        lesson.trainer.train_slice(0.3)
+        show_progress()
+        if lesson.trainer.finished:
+            lesson.training = False
+            st.toast(f"Done: {lesson.trainer.history[-1].test_accuracy:.1%} of the test digits right.")
+            st.rerun()
+        if ui.rerun_requested():  # the learner clicked something (Stop, another page): answer it
+            break
+        time.sleep(0.005)  # let other learners' work through between slices
+elif lesson.trainer is not None:
+    st.page_link("lessons/mnist_inside.py", label="Look inside this network", icon=":material/visibility:")

@@ -1,0 +1,78 @@
+"""A learner's drawing made into an MNIST digit, the way MNIST's digits were made (LeCun et al.):
+the ink's bounding box is scaled to fit 20×20 pixels (keeping its shape), then placed in a 28×28 image
+so that its centre of mass is at the centre.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+INK_THRESHOLD = 0.1  # ink is any pixel brighter than this (0..1), before scaling
+MIN_INK_PIXELS = 30  # a drawing with less ink than this (at canvas size) is treated as empty
+MIN_INK_EXTENT = 0.08  # ... or one whose ink spans less than this fraction of the canvas (a dot)
+BOX = 20  # MNIST scales every digit's bounding box into 20×20
+SIDE = 28
+
+
+class EmptyDrawing(ValueError):
+    """There is nothing (or almost nothing) to classify."""
+
+
+def ink_from_canvas(rgba: np.ndarray) -> np.ndarray:
+    """A canvas picture (h, w, 4) uint8, light strokes on a dark or transparent background -> ink in 0..1.
+
+    Ink is the stroke's brightness where it is opaque, so both a black background and a transparent one
+    (the canvas's own) read as no ink.
+    """
+    a = np.asarray(rgba, dtype=np.float64)
+    if a.ndim != 3 or a.shape[2] not in (3, 4):
+        raise ValueError("expected a colour picture (height, width, 3 or 4 channels)")
+    brightness = a[..., :3].mean(axis=2) / 255.0
+    alpha = a[..., 3] / 255.0 if a.shape[2] == 4 else 1.0
+    return np.clip(brightness * alpha, 0.0, 1.0)
+
+
+def mnist_from_ink(ink: np.ndarray) -> np.ndarray:
+    """Ink (h, w) in 0..1 -> a 28×28 uint8 MNIST-style digit (white ink on black), or EmptyDrawing."""
+    ink = np.asarray(ink, dtype=np.float64)
+    mask = ink > INK_THRESHOLD
+    if mask.sum() < MIN_INK_PIXELS:
+        raise EmptyDrawing("The canvas is empty: draw a digit first.")
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    height, width = bottom - top, right - left
+    if max(height, width) < MIN_INK_EXTENT * max(ink.shape):
+        raise EmptyDrawing("That is only a dot: draw a whole digit, as large as the box.")
+    crop = ink[top:bottom, left:right]
+    # scale the longer side to 20 pixels, keeping the aspect ratio (anti-aliased, as MNIST's were)
+    scale = BOX / max(height, width)
+    new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))
+    small = np.asarray(Image.fromarray((crop * 255).astype(np.uint8)).resize((new_w, new_h), Image.LANCZOS),
+                       dtype=np.float64)
+    canvas = np.zeros((SIDE, SIDE))
+    y0, x0 = (SIDE - new_h) // 2, (SIDE - new_w) // 2
+    canvas[y0 : y0 + new_h, x0 : x0 + new_w] = small
+    return _centre_by_mass(np.clip(canvas, 0, 255)).astype(np.uint8)
+
+
+def _centre_by_mass(image: np.ndarray) -> np.ndarray:
+    """Shift a 28×28 image (whole pixels) so that its centre of mass is at the centre."""
+    total = image.sum()
+    if total <= 0:
+        return image
+    ys, xs = np.indices(image.shape)
+    cy, cx = (ys * image).sum() / total, (xs * image).sum() / total
+    dy, dx = int(round((SIDE - 1) / 2 - cy)), int(round((SIDE - 1) / 2 - cx))
+    shifted = np.zeros_like(image)
+    src_y = slice(max(0, -dy), min(SIDE, SIDE - dy))
+    dst_y = slice(max(0, dy), min(SIDE, SIDE + dy))
+    src_x = slice(max(0, -dx), min(SIDE, SIDE - dx))
+    dst_x = slice(max(0, dx), min(SIDE, SIDE + dx))
+    shifted[dst_y, dst_x] = image[src_y, src_x]
+    return shifted
+
+
+def mnist_from_canvas(rgba: np.ndarray) -> np.ndarray:
+    """The whole preprocessing: canvas picture -> 28×28 uint8 digit, or EmptyDrawing."""
+    return mnist_from_ink(ink_from_canvas(rgba))

@@ -1,0 +1,97 @@
+"""One learner's digit lessons (train, look inside, draw): the chosen data and model, the trainer, the
+learner's own drawings, and what was computed from the current model (no Streamlit here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from playground.digit_inspect import unit_responses
+from playground.digit_models import ModelSpec
+from playground.digit_training import DigitTensors, DigitTrainer, ExtraExamples, TrainConfig
+
+DEFAULT_SPECS = {
+    "mlp": ModelSpec(kind="mlp", hidden=(256,)),
+    "cnn": ModelSpec(kind="cnn", filters=(8, 16), kernel=5, pool="max"),
+}
+DEFAULT_CONFIGS = {"mlp": TrainConfig(batch_size=128), "cnn": TrainConfig(batch_size=64)}
+
+
+@dataclass
+class DigitLesson:
+    source: str = "mnist5k"
+    spec: ModelSpec = DEFAULT_SPECS["mlp"]
+    config: TrainConfig = DEFAULT_CONFIGS["mlp"]
+    trainer: DigitTrainer | None = None
+    trained_on: str = ""  # the source the trainer's data came from
+    training: bool = False
+    extra: ExtraExamples = field(default_factory=ExtraExamples)
+    _cache: dict = field(default_factory=dict, repr=False)  # results computed from one model version
+
+    # ------------------------------------------------------------------ the model
+
+    @property
+    def settings_changed(self) -> bool:
+        """The learner changed the model, the training or the data since the trainer was made."""
+        t = self.trainer
+        return t is not None and (t.spec != self.spec or replace(t.config, epochs=0) != replace(self.config, epochs=0)
+                                  or self.trained_on != self.source)
+
+    def new_trainer(self, data: DigitTensors) -> DigitTrainer:
+        self.trainer = DigitTrainer(self.spec, self.config, data, self.extra)
+        self.trained_on = self.source
+        self._cache.clear()
+        return self.trainer
+
+    def start(self, data: DigitTensors) -> None:
+        """Train: continue the current model, or start a new one if there is none or the settings
+        changed; a finished model gets its epochs again."""
+        if self.trainer is None or self.settings_changed:
+            self.new_trainer(data)
+        elif self.trainer.finished:
+            self.trainer.continue_for(self.config.epochs)
+        self.training = True
+
+    def stop(self) -> None:
+        self.training = False
+
+    def forget_model(self) -> None:
+        self.trainer, self.training = None, False
+        self._cache.clear()
+
+    def choose_kind(self, kind: str) -> None:
+        self.spec, self.config = DEFAULT_SPECS[kind], replace(DEFAULT_CONFIGS[kind], seed=self.config.seed)
+
+    # ------------------------------------------------------------------ the learner's drawings
+
+    def add_drawing(self, image: np.ndarray, label: int) -> None:
+        self.extra.images.append(np.asarray(image, dtype=np.uint8).reshape(28, 28))
+        self.extra.labels.append(int(label))
+        self._cache.pop("drawings", None)
+
+    def drawing_counts(self) -> np.ndarray:
+        return np.bincount(np.asarray(self.extra.labels, dtype=np.int64), minlength=10)
+
+    def clear_drawings(self) -> None:
+        self.extra.images.clear()
+        self.extra.labels.clear()
+
+    # ------------------------------------------------------------------ results of the current model
+
+    def cached(self, name: str, compute):
+        """A result computed from the current model, recomputed after the model trains further."""
+        version = (id(self.trainer), self.trainer.version if self.trainer else -1)
+        hit = self._cache.get(name)
+        if hit is None or hit[0] != version:
+            hit = (version, compute())
+            self._cache[name] = hit
+        return hit[1]
+
+    def test_probabilities(self) -> np.ndarray:
+        t = self.trainer
+        return self.cached("test-probs", lambda: t.probabilities(t.data.test_images.numpy()))
+
+    def responses(self, stage: str) -> np.ndarray:
+        t = self.trainer
+        return self.cached(f"responses-{stage}", lambda: unit_responses(t.model, t.data.test_images, stage))

@@ -1,0 +1,121 @@
+"""The digit lessons' networks: a multilayer perceptron and a small convolutional network, built from a
+learner's choices, with every layer named so that the lessons can show what each one computes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playground.torch_runtime import torch
+
+nn = torch.nn
+
+ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "elu": nn.ELU,
+               "leakyrelu": nn.LeakyReLU, "silu": nn.SiLU}
+# The usual MNIST normalisation (mean and standard deviation of the training pixels, scaled to 0..1).
+PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a learner chose: the kind of network and its shape."""
+
+    kind: str = "mlp"  # "mlp" or "cnn"
+    hidden: tuple[int, ...] = (256,)  # MLP: neurons per hidden layer
+    filters: tuple[int, ...] = (8, 16)  # CNN: filters per convolution layer (each followed by pooling)
+    kernel: int = 5  # CNN: kernel size (odd; padded to keep the image size)
+    pool: str = "max"  # CNN: "max", "avg" or "none"
+    activation: str = "relu"
+    classes: int = 10
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def describe(self) -> str:
+        if self.kind == "mlp":
+            return "MLP 784 → " + " → ".join(str(h) for h in self.hidden) + f" → {self.classes}"
+        return (f"CNN {'/'.join(str(f) for f in self.filters)} filters {self.kernel}×{self.kernel}"
+                f"{', ' + self.pool + ' pool' if self.pool != 'none' else ''}")
+
+
+class DigitNet(nn.Module):
+    """A sequence of named stages; forward(x, taps=True) also returns every stage's output."""
+
+    def __init__(self, stages: list[tuple[str, nn.Module]]) -> None:
+        super().__init__()
+        self.names = [name for name, _ in stages]
+        self.stages = nn.ModuleList(module for _, module in stages)
+
+    def forward(self, x: torch.Tensor, taps: bool = False):
+        outputs = []
+        for stage in self.stages:
+            x = stage(x)
+            if taps:
+                outputs.append(x)
+        return (x, outputs) if taps else x
+
+
+def build_model(spec: ModelSpec) -> DigitNet:
+    """The network for a spec; input is (n, 1, 28, 28) normalised pixels, output class scores."""
+    act = ACTIVATIONS[spec.activation]
+    stages: list[tuple[str, nn.Module]] = []
+    if spec.kind == "mlp":
+        width = 28 * 28
+        stages.append(("flatten", nn.Flatten()))
+        for i, h in enumerate(spec.hidden, start=1):
+            stages.append((f"dense{i}", nn.Sequential(nn.Linear(width, h), act())))
+            width = h
+        stages.append(("logits", nn.Linear(width, spec.classes)))
+    elif spec.kind == "cnn":
+        channels, side = 1, 28
+        for i, f in enumerate(spec.filters, start=1):
+            layers: list[nn.Module] = [nn.Conv2d(channels, f, spec.kernel, padding=spec.kernel // 2), act()]
+            if spec.pool != "none" and side >= 2:
+                layers.append(nn.MaxPool2d(2) if spec.pool == "max" else nn.AvgPool2d(2))
+                side //= 2
+            stages.append((f"conv{i}", nn.Sequential(*layers)))
+            channels = f
+        stages.append(("flatten", nn.Flatten()))
+        stages.append(("logits", nn.Linear(channels * side * side, spec.classes)))
+    else:
+        raise ValueError(f"unknown model kind {spec.kind!r}")
+    return DigitNet(stages)
+
+
+def normalise(images_uint8: torch.Tensor) -> torch.Tensor:
+    """(n, 28, 28) uint8 pixels -> (n, 1, 28, 28) float32 inputs, as the networks are trained on."""
+    x = images_uint8.to(torch.float32).unsqueeze(1) / 255.0
+    return (x - PIXEL_MEAN) / PIXEL_STD
+
+
+@dataclass(frozen=True)
+class LayerParams:
+    """One row of the parameter table, as ConvNetJS shows it (e.g. 8x5x5x1+8 = 208)."""
+
+    name: str
+    kind: str
+    output_shape: str
+    formula: str
+    count: int
+
+
+def parameter_table(model: DigitNet) -> list[LayerParams]:
+    """Per-layer parameter counts with the formula that gives them, and the output shape of each stage."""
+    rows = []
+    x = torch.zeros(1, 1, 28, 28)
+    with torch.no_grad():
+        _, outputs = model(x, taps=True)
+    for name, stage, out in zip(model.names, model.stages, outputs, strict=True):
+        shape = "×".join(str(d) for d in out.shape[1:])
+        layer = stage[0] if isinstance(stage, nn.Sequential) else stage
+        if isinstance(layer, nn.Conv2d):
+            o, i, kh, kw = layer.weight.shape
+            rows.append(LayerParams(name, "convolution", shape, f"{o}×{kh}×{kw}×{i} + {o}", layer.weight.numel() + o))
+        elif isinstance(layer, nn.Linear):
+            o, i = layer.weight.shape
+            rows.append(LayerParams(name, "dense", shape, f"{o}×{i} + {o}", layer.weight.numel() + o))
+        else:
+            rows.append(LayerParams(name, "reshape", shape, "—", 0))
+    return rows
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
