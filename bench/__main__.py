@@ -10,6 +10,7 @@ from bench.report import RESULTS
 BENCHMARKS = {
     "engine2d": "bench.bench_engine2d",
     "playground": "bench.bench_playground_browser",
+    "digits": "bench.bench_digits",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-INK_THRESHOLD = 0.1  # ink is any pixel brighter than this (0..1), before scaling
+INK_THRESHOLD = 0.2  # ink (for the bounding box) is any pixel brighter than this (0..1)
 MIN_INK_PIXELS = 30  # a drawing with less ink than this (at canvas size) is treated as empty
 MIN_INK_EXTENT = 0.08  # ... or one whose ink spans less than this fraction of the canvas (a dot)
 BOX = 20  # MNIST scales every digit's bounding box into 20×20

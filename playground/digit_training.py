@@ -77,6 +77,9 @@ class DigitTrainer:
         self.extra = extra or ExtraExamples()
         torch.manual_seed(config.seed)
         self.model: DigitNet = build_model(spec)
+        # Convolutions run ~1.7x faster on one CPU core with channels-last tensors (oneDNN's layout).
+        self.memory_format = torch.channels_last if spec.kind == "cnn" else torch.contiguous_format
+        self.model = self.model.to(memory_format=self.memory_format)
         self.optimizer = self._make_optimizer()
         self.loss_fn = nn.CrossEntropyLoss()
         self.generator = torch.Generator().manual_seed(config.seed)
@@ -131,8 +134,11 @@ class DigitTrainer:
             extra_labels = torch.tensor(self.extra.labels, dtype=torch.int64)
             images = torch.cat([self.data.train_images, extra_images])
             labels = torch.cat([self.data.train_labels, extra_labels])
-            return normalise(images[ids]), labels[ids]
-        return normalise(self.data.train_images[ids]), self.data.train_labels[ids]
+            return self._inputs(images[ids]), labels[ids]
+        return self._inputs(self.data.train_images[ids]), self.data.train_labels[ids]
+
+    def _inputs(self, images_uint8: torch.Tensor) -> torch.Tensor:
+        return normalise(images_uint8).contiguous(memory_format=self.memory_format)
 
     # ------------------------------------------------------------------ training
 
@@ -181,7 +187,7 @@ class DigitTrainer:
     @torch.no_grad()
     def logits(self, images: torch.Tensor, batch: int = 1000) -> torch.Tensor:
         self.model.eval()
-        return torch.cat([self.model(normalise(images[i : i + batch])) for i in range(0, len(images), batch)])
+        return torch.cat([self.model(self._inputs(images[i : i + batch])) for i in range(0, len(images), batch)])
 
     def evaluate(self, images: torch.Tensor, labels: torch.Tensor, limit: int | None = None) -> tuple[float, float]:
         """(mean loss, accuracy) on a set (its first `limit` items)."""

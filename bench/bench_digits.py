@@ -1,0 +1,139 @@
+"""Digit lessons (issue 4): accuracy with the default settings, training speed beside a bare PyTorch
+loop of the same model, and the time from a drawn stroke to the network's reading in the browser."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from bench.report import header, line
+from playground.digit_lesson import DEFAULT_CONFIGS, DEFAULT_SPECS
+from playground.digit_models import build_model, normalise
+from playground.digit_training import DigitTensors, DigitTrainer
+from playground.mnist import find_idx_dir, load_mnist5k, load_source
+from playground.torch_runtime import THREADS, torch
+
+TARGETS = {"mnist5k": {"mlp": 0.925, "cnn": 0.96}, "mnist": {"mlp": 0.980, "cnn": 0.990}}
+SPEED_TARGETS = {"mlp": 25_000, "cnn": 3_000}
+
+
+def train_lesson_trainer(kind: str, data: DigitTensors) -> DigitTrainer:
+    """Train as the lesson does: time slices, curves recorded a few times per epoch."""
+    trainer = DigitTrainer(DEFAULT_SPECS[kind], DEFAULT_CONFIGS[kind], data)
+    while not trainer.finished:
+        trainer.train_slice(0.3)
+    return trainer
+
+
+def bare_loop_rate(kind: str, data: DigitTensors, seconds: float = 8.0) -> float:
+    """Examples/s of the plainest PyTorch loop on the same model, batch size, memory layout, threads."""
+    spec, config = DEFAULT_SPECS[kind], DEFAULT_CONFIGS[kind]
+    torch.manual_seed(0)
+    fmt = torch.channels_last if kind == "cnn" else torch.contiguous_format
+    model = build_model(spec).to(memory_format=fmt)
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x = normalise(data.train_images).contiguous(memory_format=fmt)  # normalised once, up front
+    y = data.train_labels
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        order = torch.randperm(len(y))
+        for i in range(0, len(y), config.batch_size):
+            ids = order[i : i + config.batch_size]
+            optimiser.zero_grad()
+            loss_fn(model(x[ids]), y[ids]).backward()
+            optimiser.step()
+            done += len(ids)
+    return done / (time.perf_counter() - start)
+
+
+def main() -> None:
+    header(f"Digit lessons: default networks, PyTorch with {THREADS} thread(s) on {len(__import__('os').sched_getaffinity(0))} cores")
+    d = load_mnist5k()
+    data = DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
+    for kind in ("mlp", "cnn"):
+        trainer = train_lesson_trainer(kind, data)
+        accuracy = trainer.history[-1].test_accuracy
+        line(f"MNIST-5k test accuracy, default {kind.upper()}, {trainer.config.epochs} epochs", accuracy * 100, "%",
+             target=TARGETS["mnist5k"][kind] * 100,
+             reference="plain PyTorch here: MLP 92.5%, 16/32 CNN 96.1%")
+        lesson_rate = trainer.examples_per_second
+        bare = bare_loop_rate(kind, data)
+        line(f"training speed, default {kind.upper()}, in the lesson's trainer", lesson_rate, "ex/s",
+             target=SPEED_TARGETS[kind], reference=f"bare loop, same model: {bare:,.0f} ex/s "
+             f"(lesson at {lesson_rate / bare:.0%}; ConvNetJS's demo: ~200 ex/s)")
+    if find_idx_dir("mnist") is not None:
+        full = load_source("mnist")
+        fdata = DigitTensors.from_arrays(full.train_images, full.train_labels, full.test_images, full.test_labels)
+        for kind in ("mlp", "cnn"):
+            trainer = train_lesson_trainer(kind, fdata)
+            line(f"full MNIST test accuracy, default {kind.upper()}", trainer.history[-1].test_accuracy * 100, "%",
+                 target=TARGETS["mnist"][kind] * 100,
+                 reference="LeCun et al.: 1 hidden layer 95.3%, LeNet-5 99.05%")
+    else:
+        print("  full MNIST: not on this machine (python -m playground.data fetch mnist), skipped")
+    browser_figures()
+
+
+def browser_figures() -> None:
+    """In Chromium: examples/s shown by the training page (live curves on), and stroke-to-reading time."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.harness import AppServer, launch_browser, wait_idle
+
+    server = AppServer()
+    try:
+        server.wait_healthy()
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            for kind, label in (("mlp", "Multilayer perceptron"), ("cnn", "Convolutional network")):
+                page.goto(f"{server.url}/mnist-train")
+                wait_idle(page, timeout=120_000)
+                page.get_by_text(label, exact=True).click()
+                wait_idle(page)
+                page.get_by_role("button", name="Train", exact=True).click()
+                page.wait_for_timeout(1000)
+                wait_idle(page, timeout=600_000)
+                shown = page.get_by_test_id("stMetric").filter(has_text="Examples / second")
+                rate = float(shown.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
+                line(f"training speed shown by the page (live curves), default {kind.upper()}", rate, "ex/s",
+                     target=SPEED_TARGETS[kind], reference="issue: bare loop here ~32,000 (MLP) / ~3,500 (CNN)")
+                if kind == "mlp":
+                    line("stroke -> reading on 'Draw your own digit' (median of 5)", draw_latency(page, server.url),
+                         "ms", target=200, higher_is_better=False, reference="issue target")
+            browser.close()
+    finally:
+        server.stop()
+
+
+def draw_latency(page, url: str) -> float:
+    """ms from the mouse-up that ends a stroke to the new reading on the page."""
+    from tests.harness import wait_idle
+
+    page.goto(f"{url}/mnist-draw")
+    wait_idle(page, timeout=60_000)
+    times = []
+    strokes = [[(90, 60), (190, 60), (140, 240)], [(140, 40), (140, 240)], [(80, 80), (200, 80), (80, 220), (200, 220)],
+               [(100, 60), (180, 60), (180, 140), (100, 140), (180, 240)], [(90, 200), (140, 40), (190, 200)]]
+    for stroke in strokes:
+        page.get_by_role("button", name="Clear").click()
+        wait_idle(page)
+        box = page.locator("canvas").first.bounding_box()
+        page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+        page.evaluate("""() => { window.__npRead = new Promise((resolve) => {
+            const start = performance.now();
+            const seen = () => document.body.innerText.includes('Read as');
+            const poll = () => seen() ? resolve(performance.now() - start) : requestAnimationFrame(poll);
+            requestAnimationFrame(poll); }); }""")
+        page.mouse.up()
+        times.append(float(page.evaluate("window.__npRead")))
+    return float(np.median(times))
+
+
+if __name__ == "__main__":
+    main()

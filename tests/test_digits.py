@@ -1,0 +1,170 @@
+"""Digit lessons without the UI: models, seeded training, inspection, and MNIST-style preprocessing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from playground import digit_inspect as inspect
+from playground.digit_drawing import EmptyDrawing, ink_from_canvas, mnist_from_canvas, mnist_from_ink
+from playground.digit_lesson import DigitLesson
+from playground.digit_models import ModelSpec, build_model, count_parameters, parameter_table
+from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
+from playground.mnist import load_mnist5k
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_mnist5k()
+
+
+@pytest.fixture(scope="module")
+def tensors(digits) -> DigitTensors:
+    return DigitTensors.from_arrays(digits.train_images, digits.train_labels, digits.test_images, digits.test_labels)
+
+
+@pytest.fixture(scope="module")
+def trained(tensors) -> DigitTrainer:
+    trainer = DigitTrainer(ModelSpec(hidden=(64,)), TrainConfig(epochs=3, batch_size=64), tensors)
+    while not trainer.finished:
+        trainer.train_slice(5.0)
+    return trainer
+
+
+def test_parameter_table_matches_the_model() -> None:
+    for spec in (ModelSpec(hidden=(128, 32)), ModelSpec(kind="cnn", filters=(8, 16), kernel=5),
+                 ModelSpec(kind="cnn", filters=(4,), kernel=3, pool="none")):
+        model = build_model(spec)
+        table = parameter_table(model)
+        assert sum(row.count for row in table) == count_parameters(model)
+        assert table[-1].output_shape == "10"
+    conv1 = parameter_table(build_model(ModelSpec(kind="cnn", filters=(8, 16), kernel=5)))[0]
+    assert conv1.formula == "8×5×5×1 + 8" and conv1.count == 208 and conv1.output_shape == "8×14×14"
+
+
+def test_training_is_seeded_and_stops_exactly_at_its_epochs(tensors) -> None:
+    def run(seed: int) -> DigitTrainer:
+        t = DigitTrainer(ModelSpec(hidden=(32,)), TrainConfig(epochs=1, batch_size=128, seed=seed), tensors)
+        while not t.finished:
+            t.train_slice(5.0)
+        return t
+
+    a, b, c = run(1), run(1), run(2)
+    wa, wb, wc = (next(t.model.parameters()).detach().numpy() for t in (a, b, c))
+    assert np.array_equal(wa, wb) and not np.array_equal(wa, wc)
+    assert a.epoch == 1.0 and a.examples == len(tensors.train_labels)
+    assert a.history[-1].epoch == 1.0 and len(a.history) >= 4
+
+
+def test_stop_keeps_the_model_and_continue_goes_on(tensors) -> None:
+    t = DigitTrainer(ModelSpec(hidden=(32,)), TrainConfig(epochs=2, batch_size=64), tensors)
+    t.train_slice(0.05)  # a 'stop' after a short slice
+    seen, weights = t.examples, next(t.model.parameters()).detach().clone()
+    assert 0 < seen < 2 * len(tensors.train_labels) and not t.finished
+    t.train_slice(0.05)
+    assert t.examples > seen and not np.array_equal(weights.numpy(), next(t.model.parameters()).detach().numpy())
+    while not t.finished:
+        t.train_slice(5.0)
+    t.continue_for(1)
+    assert not t.finished
+    while not t.finished:
+        t.train_slice(5.0)
+    assert t.epoch == 3.0
+
+
+def test_a_short_training_learns_digits(trained) -> None:
+    assert trained.history[-1].test_accuracy > 0.88
+    probs = trained.probabilities(trained.data.test_images.numpy()[:5])
+    assert probs.shape == (5, 10) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+
+
+def test_inspection_views(trained, digits) -> None:
+    layers, p = inspect.activations(trained.model, digits.test_images[0])
+    assert [layer.name for layer in layers] == ["dense1", "logits"] and layers[0].values.shape == (64,)
+    assert abs(p.sum() - 1) < 1e-5
+    cnn = build_model(ModelSpec(kind="cnn", filters=(4, 8), kernel=3))
+    conv_layers, _ = inspect.activations(cnn, digits.test_images[0])
+    assert conv_layers[0].is_map and conv_layers[0].values.shape == (4, 14, 14)
+    assert inspect.first_layer_weights(trained.model).shape == (64, 28, 28)
+    assert inspect.first_layer_weights(cnn).shape == (4, 3, 3)
+
+    responses = inspect.unit_responses(trained.model, trained.data.test_images, "dense1")
+    best = inspect.top_images(responses, unit=3, k=9)
+    assert len(best) == 9 and responses[best[0], 3] == responses[:, 3].max()
+    assert np.all(np.diff(responses[best, 3]) <= 0)
+
+    probs = trained.probabilities(digits.test_images)
+    predicted = probs.argmax(axis=1)
+    confusion = inspect.confusion_matrix(digits.test_labels.astype(np.int64), predicted)
+    assert confusion.sum() == len(predicted) and np.trace(confusion) == (predicted == digits.test_labels).sum()
+    mistakes = inspect.confident_mistakes(probs, digits.test_labels)
+    assert all(predicted[i] != digits.test_labels[i] for i in mistakes)
+    confidence = probs[mistakes, predicted[mistakes]]
+    assert np.all(np.diff(confidence) <= 0)
+    classes, top = inspect.top_classes(probs[:4])
+    assert classes.shape == (4, 3) and np.all(np.diff(top, axis=1) <= 0)
+
+
+def _on_big_canvas(digit: np.ndarray, size: int, at: tuple[int, int], canvas: int = 280) -> np.ndarray:
+    """A 28×28 MNIST digit drawn large somewhere on a black canvas, as a learner would draw it."""
+    big = np.asarray(Image.fromarray(digit).resize((size, size), Image.BILINEAR), dtype=np.float64) / 255
+    ink = np.zeros((canvas, canvas))
+    ink[at[0] : at[0] + size, at[1] : at[1] + size] = big
+    return ink
+
+
+def test_preprocessing_makes_mnist_digits(digits, trained) -> None:
+    """Known digits, drawn large and off-centre, come back as digits the network reads the same way."""
+    originals, labels = digits.test_images[:150], digits.test_labels[:150]
+    redrawn = np.stack([mnist_from_ink(_on_big_canvas(d, 120 + 7 * (i % 10), (5 + (3 * i) % 60, 70 - i % 60)))
+                        for i, d in enumerate(originals)])
+    before = trained.probabilities(originals).argmax(1)
+    after = trained.probabilities(redrawn).argmax(1)
+    assert (after == before).mean() >= 0.85  # read the same way
+    assert (after == labels).mean() >= (before == labels).mean() - 0.04  # and about as well
+    for digit in redrawn[:10]:
+        ys, xs = np.nonzero(digit > 30)
+        assert max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 <= 21  # the box fits 20×20
+        mass = digit.astype(np.float64)
+        cy = (np.arange(28)[:, None] * mass).sum() / mass.sum()
+        cx = (np.arange(28)[None, :] * mass).sum() / mass.sum()
+        assert abs(cy - 13.5) <= 1.0 and abs(cx - 13.5) <= 1.0  # centred by mass
+
+
+def test_canvas_pictures_and_empty_drawings() -> None:
+    rgba = np.zeros((280, 280, 4), dtype=np.uint8)  # the canvas before drawing: transparent
+    with pytest.raises(EmptyDrawing, match="empty"):
+        mnist_from_canvas(rgba)
+    rgba[135:145, 135:145] = 255  # a dot
+    with pytest.raises(EmptyDrawing, match="dot"):
+        mnist_from_canvas(rgba)
+    rgba[40:240, 130:150] = 255  # a stroke: a 1
+    one = mnist_from_canvas(rgba)
+    assert one.shape == (28, 28) and one.dtype == np.uint8 and one.max() > 200
+    black = np.zeros((280, 280, 4), dtype=np.uint8)
+    black[..., 3] = 255  # an opaque black background reads as no ink too
+    assert ink_from_canvas(black).max() == 0
+
+
+def test_lesson_keeps_models_apart(tensors) -> None:
+    """Two learners' lessons share the (read-only) digits, never a model."""
+    a, b = DigitLesson(), DigitLesson()
+    a.start(tensors)
+    a.trainer.train_slice(0.05)
+    assert b.trainer is None and a.trainer.data is tensors
+    b.start(tensors)
+    assert b.trainer.model is not a.trainer.model
+    assert not tensors.train_images.requires_grad
+
+
+def test_lesson_notices_changed_settings(tensors) -> None:
+    lesson = DigitLesson()
+    lesson.start(tensors)
+    assert not lesson.settings_changed
+    lesson.choose_kind("cnn")
+    assert lesson.settings_changed
+    lesson.start(tensors)
+    assert lesson.trainer.spec.kind == "cnn"
+    lesson.add_drawing(np.zeros((28, 28), dtype=np.uint8), 7)
+    assert lesson.drawing_counts()[7] == 1
