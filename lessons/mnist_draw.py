@@ -35,20 +35,8 @@ ui.try_this([
     ("Teach it: add five of your 4s and retrain", "your 4s move from wrong to right; does it still read MNIST's 4s?"),
 ])
 
+ui.require_digit_model(lesson, STATE)
 trainer = lesson.trainer
-if trainer is None:
-    st.info("Your network is not trained yet. Train one on the training page, or train a quick one here "
-            "(1 epoch of the default network, a few seconds).", icon=":material/model_training:")
-    c1, c2 = st.columns([1, 3])
-    c1.page_link("lessons/mnist_train.py", label="Train a digit recogniser", icon=":material/arrow_forward:")
-    if c2.button("Train a quick network here", key=KEY("quick-draw")):
-        with st.spinner("Training one epoch…"):
-            lesson.config = type(lesson.config)(**{**lesson.config.__dict__, "epochs": 1})
-            t = lesson.new_trainer(ui.digit_tensors(lesson.source))
-            while not t.finished:
-                t.train_slice(1.0)
-        st.rerun()
-    st.stop()
 
 names = ui.digit_data(lesson.trained_on).class_names
 if len(names) != 10 or not names[0].isdigit():
@@ -77,6 +65,7 @@ with draw_col:
     if canvas is not None and canvas.image_data is not None:
         try:
             digit = mnist_from_canvas(canvas.image_data)
+            lesson.last_drawing = digit
         except EmptyDrawing as empty:
             st.info(str(empty), icon=":material/draw:")
 

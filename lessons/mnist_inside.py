@@ -39,21 +39,8 @@ ui.try_this([
     ("Check the most confident mistakes", "some are mislabelled in MNIST itself."),
 ])
 
+ui.require_digit_model(lesson, STATE)
 trainer = lesson.trainer
-if trainer is None:
-    st.info("There is no trained network yet. Train one first — or train a quick one here (1 epoch of the "
-            "default network, a few seconds).", icon=":material/model_training:")
-    c1, c2 = st.columns([1, 3])
-    c1.page_link("lessons/mnist_train.py", label="Train a digit recogniser", icon=":material/arrow_forward:")
-    if c2.button("Train a quick network here", key=KEY("quick")):
-        with st.spinner("Training one epoch…"):
-            tensors = ui.digit_tensors(lesson.source)
-            lesson.config = type(lesson.config)(**{**lesson.config.__dict__, "epochs": 1})
-            t = lesson.new_trainer(tensors)
-            while not t.finished:
-                t.train_slice(1.0)
-        st.rerun()
-    st.stop()
 
 digits = ui.digit_data(lesson.trained_on)
 names = digits.class_names

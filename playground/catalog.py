@@ -69,6 +69,14 @@ LESSONS: tuple[Lesson, ...] = (
         thumbnail="drawing_png",
         state="mnist",
     ),
+    Lesson(
+        key="adversarial",
+        title="Adversarial examples",
+        summary="Fool your network with changes too small to see, find out why, and train a defence.",
+        script="lessons/adversarial.py",
+        icon=":material/gpp_maybe:",
+        thumbnail="adversarial_png",
+    ),
 )
 
 

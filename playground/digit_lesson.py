@@ -27,6 +27,7 @@ class DigitLesson:
     trained_on: str = ""  # the source the trainer's data came from
     training: bool = False
     extra: ExtraExamples = field(default_factory=ExtraExamples)
+    last_drawing: np.ndarray | None = None  # the learner's latest drawing, as a 28×28 digit (for other lessons)
     _cache: dict = field(default_factory=dict, repr=False)  # results computed from one model version
 
     # ------------------------------------------------------------------ the model

@@ -99,3 +99,16 @@ def drawing_png() -> bytes:
     board[:, :200], board[:, 220:] = left, right
     board[:, 200:220] = 235
     return encode_png(board)
+
+
+def adversarial_png() -> bytes:
+    """A 2D network's decision map with every point's FGSM step (the adversarial lesson's card)."""
+    from playground.adversarial_pictures import attack_map
+    from playground.attacks2d import crossings
+    from playground.playground_run import PlaygroundRun
+    from playground.playground_settings import PlaygroundSettings
+
+    run = PlaygroundRun(PlaygroundSettings(dataset="circle", networkShape=[4, 2], noise=10, seed="0.70211"))
+    run.train(200, loss_every_epoch=False)
+    step = crossings(run, run.train_x[:120], run.train_y[:120], 0.6)
+    return encode_png(attack_map(run, step, None, size=300))

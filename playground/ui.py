@@ -208,6 +208,25 @@ def lesson_card(lesson: catalog.Lesson, number: int, start_here: bool = False) -
         st.page_link(lesson.script, label="Open the lesson", icon=":material/arrow_forward:")
 
 
+def require_digit_model(lesson, key_prefix: str) -> None:
+    """Stop the page with a friendly way forward when this learner has no trained digit network yet:
+    a link to the training lesson, or a quick one-epoch network trained right here."""
+    if lesson.trainer is not None:
+        return
+    st.info("There is no trained digit network yet. Train one in *Train a digit recogniser*, or train a quick "
+            "one here (one epoch of the default network, a few seconds).", icon=":material/model_training:")
+    c1, c2 = st.columns([1, 3])
+    c1.page_link("lessons/mnist_train.py", label="Train a digit recogniser", icon=":material/arrow_forward:")
+    if c2.button("Train a quick network here", key=f"{key_prefix}:quick-train"):
+        with st.spinner("Training one epoch…"):
+            lesson.config = type(lesson.config)(**{**lesson.config.__dict__, "epochs": 1})
+            trainer = lesson.new_trainer(digit_tensors(lesson.source))
+            while not trainer.finished:
+                trainer.train_slice(1.0)
+        st.rerun()
+    st.stop()
+
+
 def try_this(items: list[tuple[str, str]]) -> None:
     """A 'Try this' list: an experiment and what to look for."""
     with st.expander("Try this", icon=":material/science:", expanded=False):

@@ -132,6 +132,16 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def wait_rerun(page, timeout: float = 60_000, start_within: float = 3_000) -> None:
+    """After an action that reruns the app: wait until the rerun has started (if it does within
+    `start_within` ms), then until the app is idle again. Avoids reading the page before the rerun."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=start_within)
+    wait_idle(page, timeout=timeout)
+
+
 def page_errors(page) -> list[str]:
     """Exception boxes and traceback text shown on the page (should be empty)."""
     problems = [
