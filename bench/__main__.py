@@ -11,6 +11,8 @@ BENCHMARKS = {
     "engine2d": "bench.bench_engine2d",
     "playground": "bench.bench_playground_browser",
     "digits": "bench.bench_digits",
+    "embeddings": "bench.bench_embeddings",
+    "attacks": "bench.bench_attacks",
 }
 
 

@@ -70,6 +70,14 @@ LESSONS: tuple[Lesson, ...] = (
         state="mnist",
     ),
     Lesson(
+        key="embeddings",
+        title="Embeddings",
+        summary="See how each layer of your network arranges the data: PCA, t-SNE, UMAP and nearest neighbours.",
+        script="lessons/embeddings.py",
+        icon=":material/bubble_chart:",
+        thumbnail="embeddings_png",
+    ),
+    Lesson(
         key="adversarial",
         title="Adversarial examples",
         summary="Fool your network with changes too small to see, find out why, and train a defence.",

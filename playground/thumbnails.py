@@ -112,3 +112,21 @@ def adversarial_png() -> bytes:
     run.train(200, loss_every_epoch=False)
     step = crossings(run, run.train_x[:120], run.train_y[:120], 0.6)
     return encode_png(attack_map(run, step, None, size=300))
+
+
+def embeddings_png() -> bytes:
+    """MNIST-5k test digits projected with PCA of their pixels, coloured by class (the embeddings card)."""
+    from playground.colors import class_rgb
+    from playground.mnist import load_mnist5k
+    from playground.projections import pca
+
+    d = load_mnist5k()
+    x = d.test_images.reshape(len(d.test_images), -1).astype(np.float32) / 255
+    coords = pca(x, n_components=2).coords
+    lo, hi = coords.min(axis=0), coords.max(axis=0)
+    size = 300
+    pix = np.rint((coords - lo) / (hi - lo) * (size - 9) + 4).astype(int)
+    canvas = np.full((size, size, 3), 255, dtype=np.uint8)
+    for (x0, y0), colour in zip(pix, class_rgb(d.test_labels), strict=True):
+        canvas[size - 1 - y0 - 2 : size - 1 - y0 + 2, x0 - 2 : x0 + 2] = colour
+    return encode_png(canvas)
