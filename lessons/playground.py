@@ -20,6 +20,7 @@ from playground.playground_view import CHANNEL, frame_payload, mount_payload, va
 
 LESSON = "playground"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
+SKEY = lambda name: ui.settings_key(LESSON, name)  # noqa: E731  (widgets that show a setting)
 SPACE_CHANNEL = "playground-space"
 DATASET_LABELS = {
     "circle": "Circle", "xor": "XOR", "gauss": "Gauss", "spiral": "Spiral",
@@ -30,9 +31,6 @@ SPEED_PLAN = {"slow-motion": (1, 0.6), "slow": (1, 0.1), "normal": (1, 1 / 60), 
               "fastest": (None, 1 / 25)}
 SPEED_LABELS = {"slow-motion": "Slow motion", "slow": "Slow", "normal": "Like TF", "fast": "Fast",
                 "fastest": "Fastest"}
-WIDGET_SETTINGS = ("learningRate", "activation", "regularization", "regularizationRate", "problem", "noise",
-                   "percTrainData", "batchSize", "showTestData", "discretize", "optimizer", "loss", "speed",
-                   "advanced", "numClasses")
 PANELS = ["How each layer bends the space", "Training options", "Show me the code", "Your data",
           "Save and open", "Per-layer activations"]
 
@@ -41,7 +39,7 @@ lesson: PlaygroundLesson = ui.lesson_state(LESSON, lambda: PlaygroundLesson.from
 
 def changed(name: str) -> None:
     """A settings widget changed: the lesson applies it as TF would."""
-    lesson.apply_settings(**{name: st.session_state[KEY(name)]})
+    lesson.apply_settings(**{name: st.session_state[SKEY(name)]})
 
 
 def uploaded(key: str, handle) -> None:
@@ -50,9 +48,8 @@ def uploaded(key: str, handle) -> None:
         handle(file.name, file.getvalue())
 
 
-if lesson.sync_widgets:  # settings came from the URL, a link, a file or a reset: show them
-    for name in WIDGET_SETTINGS:
-        st.session_state[KEY(name)] = getattr(lesson.run.settings, name)
+if lesson.sync_widgets:  # settings came from a link, a file or a reset: every widget starts afresh from them
+    ui.renew_settings_widgets(LESSON)
     lesson.sync_widgets = False
 run = lesson.run
 s = run.settings
@@ -95,20 +92,25 @@ def top_bar(run, hidden: set[str]) -> None:
         bar[2].button("Step", icon=":material/skip_next:", key=KEY("step"), on_click=lesson.step_once,
                       help="Train one epoch, then pause.", width="stretch")
     if "learningRate" not in hidden:
-        bar[3].selectbox("Learning rate", sorted(set(LEARNING_RATES) | {s.learningRate}), key=KEY("learningRate"),
+        rates = sorted(set(LEARNING_RATES) | {s.learningRate})
+        bar[3].selectbox("Learning rate", rates, index=rates.index(s.learningRate), key=SKEY("learningRate"),
                          on_change=changed, args=("learningRate",), format_func=lambda v: f"{v:g}")
     if "activation" not in hidden:
-        bar[4].selectbox("Activation", list(TF_ACTIVATIONS) + [a for a in ACTIVATIONS if a not in TF_ACTIVATIONS],
-                         key=KEY("activation"), on_change=changed, args=("activation",), format_func=ACTIVATION_LABELS.get)
+        acts = list(TF_ACTIVATIONS) + [a for a in ACTIVATIONS if a not in TF_ACTIVATIONS]
+        bar[4].selectbox("Activation", acts, index=acts.index(s.activation),
+                         key=SKEY("activation"), on_change=changed, args=("activation",), format_func=ACTIVATION_LABELS.get)
     if "regularization" not in hidden:
-        bar[5].selectbox("Regularization", ["none", "L1", "L2"], key=KEY("regularization"), on_change=changed,
+        bar[5].selectbox("Regularization", ["none", "L1", "L2"], index=["none", "L1", "L2"].index(s.regularization),
+                         key=SKEY("regularization"), on_change=changed,
                          args=("regularization",), format_func=lambda v: "None" if v == "none" else v)
     if "regularizationRate" not in hidden:
-        bar[6].selectbox("Regularization rate", sorted(set(REGULARIZATION_RATES) | {s.regularizationRate}),
-                         key=KEY("regularizationRate"), on_change=changed, args=("regularizationRate",),
+        reg_rates = sorted(set(REGULARIZATION_RATES) | {s.regularizationRate})
+        bar[6].selectbox("Regularization rate", reg_rates, index=reg_rates.index(s.regularizationRate),
+                         key=SKEY("regularizationRate"), on_change=changed, args=("regularizationRate",),
                          format_func=lambda v: f"{v:g}")
     if "problem" not in hidden:
-        bar[7].selectbox("Problem type", ["classification", "regression"], key=KEY("problem"), on_change=changed,
+        bar[7].selectbox("Problem type", ["classification", "regression"],
+                         index=["classification", "regression"].index(s.problem), key=SKEY("problem"), on_change=changed,
                          args=("problem",), format_func=str.capitalize)
 
 
@@ -125,20 +127,22 @@ def data_column(run, hidden: set[str]) -> None:
     if run.uploaded is not None:
         st.caption("Training on your CSV file (see *Your data* below).")
     if s.current_dataset() in toy_data.MULTICLASS_DATASETS and s.problem == "classification" and run.uploaded is None:
-        st.slider("Classes", 2, 6, key=KEY("numClasses"), on_change=changed, args=("numClasses",))
+        st.slider("Classes", 2, 6, s.numClasses, key=SKEY("numClasses"), on_change=changed, args=("numClasses",))
     if "percTrainData" not in hidden:
-        st.slider("Ratio of training to test data", 10, 90, step=10, key=KEY("percTrainData"), on_change=changed,
+        st.slider("Ratio of training to test data", 10, 90, s.percTrainData, step=10, key=SKEY("percTrainData"),
+                  on_change=changed,
                   args=("percTrainData",), format="%d%%")
     if "noise" not in hidden:
-        st.slider("Noise", 0, max(50, s.noise), step=5, key=KEY("noise"), on_change=changed, args=("noise",))
+        st.slider("Noise", 0, max(50, s.noise), s.noise, step=5, key=SKEY("noise"), on_change=changed, args=("noise",))
     if "batchSize" not in hidden:
-        st.slider("Batch size", 1, s.limits().max_batch, key=KEY("batchSize"), on_change=changed, args=("batchSize",))
+        st.slider("Batch size", 1, s.limits().max_batch, s.batchSize, key=SKEY("batchSize"), on_change=changed,
+                  args=("batchSize",))
     st.button("Regenerate", icon=":material/casino:", key=KEY("regenerate"), on_click=lesson.regenerate,
               help="New points from a new seed; the network keeps what it learned.", width="stretch")
     if "showTestData" not in hidden:
-        st.checkbox("Show test data", key=KEY("showTestData"), on_change=changed, args=("showTestData",))
+        st.checkbox("Show test data", s.showTestData, key=SKEY("showTestData"), on_change=changed, args=("showTestData",))
     if "discretize" not in hidden:
-        st.checkbox("Discretize output", key=KEY("discretize"), on_change=changed, args=("discretize",))
+        st.checkbox("Discretize output", s.discretize, key=SKEY("discretize"), on_change=changed, args=("discretize",))
 
 
 # ------------------------------------------------------------------------------------------------ live view
@@ -153,7 +157,8 @@ def play(pump) -> None:
         n = per_frame if lesson.stop_epoch is None else max(0, min(per_frame, lesson.stop_epoch - run.epoch))
         run.train(n, loss_every_epoch=n <= 1)
         train_seconds = time.perf_counter() - start
-        events = {CHANNEL: frame_payload(run, valid_selection(run, lesson.selected), history_from=sent)}
+        events = {CHANNEL: frame_payload(run, valid_selection(run, lesson.selected), history_from=sent,
+                                         seq=lesson.next_frame())}
         sent, frames = run.epoch, frames + 1
         if st.session_state.get(KEY("panel")) == PANELS[0] and frames % 3 == 0:
             events[SPACE_CHANNEL] = {"src": data_uri(hidden_space_png(run, *lesson.space))}
@@ -190,7 +195,8 @@ def live_playground() -> None:
     top = st.container()
     data_col, view_col = st.columns([1, 4.2], gap="medium")
     with view_col:
-        ui.network_view(mount_payload(run, selected=lesson.selected, add_mode=lesson.add_mode),
+        ui.network_view(mount_payload(run, selected=lesson.selected, add_mode=lesson.add_mode,
+                                      seq=lesson.next_frame()),
                         key=KEY("view"), on_event=lesson.view_event)
         pump = st.empty()
         view_controls(run)
@@ -208,16 +214,19 @@ def live_playground() -> None:
 def view_controls(run) -> None:
     """Under the picture: the speed, and adding points by clicking (the ConvNetJS way)."""
     below = st.columns([1.3, 2, 1])
-    below[0].select_slider("Speed", list(SPEED_LABELS), key=KEY("speed"), format_func=SPEED_LABELS.get,
+    below[0].select_slider("Speed", list(SPEED_LABELS), value=run.settings.speed, key=SKEY("speed"),
+                           format_func=SPEED_LABELS.get,
                            on_change=changed, args=("speed",),
                            help="Slow motion shows every epoch; Fastest trains as many epochs per picture as fit.")
     if run.problem == "classification":
         options = [None] + list(range(run.n_classes))
-        if st.session_state.get(KEY("add-mode"), None) not in options:
-            st.session_state[KEY("add-mode")] = None
-        lesson.add_mode = below[1].radio(
-            "Click on the picture to add points", options, key=KEY("add-mode"), horizontal=True,
+        mode = lesson.add_mode if lesson.add_mode in options else None
+        # the choice takes effect in its callback, before the view above is drawn again
+        below[1].radio(
+            "Click on the picture to add points", options, index=options.index(mode),
+            key=SKEY(f"add-mode-{run.n_classes}"), horizontal=True,
             format_func=lambda c: "off" if c is None else f"class {run.class_names[c]}",
+            on_change=lambda: setattr(lesson, "add_mode", st.session_state[SKEY(f"add-mode-{run.n_classes}")]),
         )
         with below[2].popover("Points", icon=":material/scatter_plot:", width="stretch"):
             st.button("Clear all points", key=KEY("clear"), on_click=run.clear_points, width="stretch",
@@ -258,19 +267,22 @@ elif panel == PANELS[1]:
     c1, c2, c3 = st.columns(3)
     with c1:
         if run.problem == "classification" and run.n_classes == 2:
-            st.selectbox("Loss", ["squared", "cross-entropy"], key=KEY("loss"), on_change=changed, args=("loss",),
+            st.selectbox("Loss", ["squared", "cross-entropy"], index=["squared", "cross-entropy"].index(s.loss),
+                         key=SKEY("loss"), on_change=changed, args=("loss",),
                          format_func={"squared": "Squared error (TF)", "cross-entropy": "Cross-entropy"}.get)
-        st.selectbox("Optimiser", ["sgd", "momentum", "adam"], key=KEY("optimizer"), on_change=changed,
+        st.selectbox("Optimiser", ["sgd", "momentum", "adam"], index=["sgd", "momentum", "adam"].index(s.optimizer),
+                     key=SKEY("optimizer"), on_change=changed,
                      args=("optimizer",),
                      format_func={"sgd": "SGD (TF)", "momentum": "SGD with momentum", "adam": "Adam"}.get)
     with c2:
-        n_epochs = st.number_input("Run this many epochs", 1, 100_000, 100, key=KEY("run-n"))
-        st.button("Run them", icon=":material/fast_forward:", key=KEY("run-epochs"), on_click=lesson.run_epochs,
-                  args=(n_epochs,))
+        st.number_input("Run this many epochs", 1, 100_000, 100, key=KEY("run-n"))
+        # the callback reads the box itself: a number typed just before the click arrives with the click
+        st.button("Run them", icon=":material/fast_forward:", key=KEY("run-epochs"),
+                  on_click=lambda: lesson.run_epochs(st.session_state[KEY("run-n")]))
     with c3:
         lesson.stop_loss = st.number_input("Stop when the test loss is at most", 0.0, 10.0, value=None, step=0.01,
                                            format="%.3f", key=KEY("stop-loss"), placeholder="no target")
-        st.toggle("Advanced limits", key=KEY("advanced"), on_change=changed, args=("advanced",),
+        st.toggle("Advanced limits", s.advanced, key=SKEY("advanced"), on_change=changed, args=("advanced",),
                   help="Up to 10 hidden layers of 16 neurons, and batches of up to 100.")
 elif panel == PANELS[2]:
     st.markdown("The network as it is now — its layers and its current weights — as a PyTorch script you can "
@@ -313,9 +325,9 @@ elif panel == PANELS[5]:
     st.markdown("Each hidden layer can have its own activation function.")
     columns = st.columns(max(1, min(5, len(s.networkShape))))
     for i, act in enumerate(s.hidden_activations()):
-        st.session_state[KEY(f"layer-act{i}")] = act
         columns[i % len(columns)].selectbox(
-            f"Layer {i + 1}", list(ACTIVATIONS), key=KEY(f"layer-act{i}"), format_func=ACTIVATION_LABELS.get,
-            on_change=lambda i=i: lesson.set_layer_activation(i, st.session_state[KEY(f"layer-act{i}")]))
+            f"Layer {i + 1}", list(ACTIVATIONS), index=list(ACTIVATIONS).index(act),
+            key=SKEY(f"layer-act{i}"), format_func=ACTIVATION_LABELS.get,
+            on_change=lambda i=i: lesson.set_layer_activation(i, st.session_state[SKEY(f"layer-act{i}")]))
     if not s.networkShape:
         st.caption("There is no hidden layer: add one with + above the network.")

@@ -41,6 +41,11 @@ class PlaygroundLesson:
     data_changed: bool = False  # new data and seed: the whole page shows them
     structure_changed: bool = False  # a new network: the panels about its layers show it
     space: tuple[int, int, int] = (1, 0, 1)  # hidden-space view: node layer, neuron a, neuron b
+    frame_seq: int = 0  # numbers the pictures sent to the view: an older one arriving late is ignored
+
+    def next_frame(self) -> int:
+        self.frame_seq += 1
+        return self.frame_seq
 
     @classmethod
     def from_query(cls, query: dict[str, Any]) -> PlaygroundLesson:
@@ -71,6 +76,7 @@ class PlaygroundLesson:
             acts[layer] = activation
             same = len(set(acts)) == 1
             self.apply_settings(layerActivations=None if same else acts, activation=acts[0] if same else s.activation)
+            self.sync_widgets = True  # the top bar's activation may have changed
 
     # ------------------------------------------------------------------ the network view
 

@@ -41,7 +41,8 @@ def valid_selection(run: PlaygroundRun, selected: tuple[int, int] | None) -> tup
     return None
 
 
-def frame_payload(run: PlaygroundRun, selected: tuple[int, int] | None, history_from: int | None) -> dict:
+def frame_payload(run: PlaygroundRun, selected: tuple[int, int] | None, history_from: int | None,
+                  seq: int = 0) -> dict:
     """One frame: epoch, scores, thumbnails, the large map, the weights, and the new loss points."""
     net = run.network
     pictures = render_frame(net, run.features, selected, run.settings.discretize)
@@ -49,6 +50,7 @@ def frame_payload(run: PlaygroundRun, selected: tuple[int, int] | None, history_
     table = run.history.table()
     tail = table if history_from is None else table[table[:, 0] >= history_from]
     payload = {
+        "seq": seq,  # the view ignores a frame older than the last it drew (one may arrive late)
         "epoch": run.epoch,
         "sprite": pictures.sprite,
         "main": pictures.main,
@@ -73,7 +75,7 @@ def _finite(v: float) -> float | None:
 
 
 def mount_payload(run: PlaygroundRun, *, selected: tuple[int, int] | None, add_mode: int | None,
-                  readonly: bool = False) -> dict:
+                  readonly: bool = False, seq: int = 0) -> dict:
     """Everything the view draws: layout, points, colours, limits, and the current frame."""
     s = run.settings
     net = run.network
@@ -100,7 +102,7 @@ def mount_payload(run: PlaygroundRun, *, selected: tuple[int, int] | None, add_m
         "selected": list(selected) if selected else None,
         "readonly": readonly,
         "history": np.round(run.history.table(), 6).tolist(),
-        "frame": frame_payload(run, selected, history_from=run.epoch + 1),  # history is sent above
+        "frame": frame_payload(run, selected, history_from=run.epoch + 1, seq=seq),  # history is sent above
     }
 
 

@@ -28,9 +28,30 @@ _SEED_SLOT = "_np_seed_slot"
 # ---------------------------------------------------------------- per-learner state (st.session_state)
 
 
+_GENERATION = "_np_widget_generation:"  # bumped by 'reset this lesson': every widget starts afresh
+_SETTINGS_GENERATION = "_np_settings_generation:"  # bumped when settings change elsewhere (a link, a file)
+
+
 def widget_key(lesson_key: str, name: str) -> str:
-    """The session_state key of a lesson's widget; 'reset this lesson' clears every key it made."""
-    return f"{lesson_key}:{name}"
+    """The session_state key of a lesson's widget: "<lesson>:<generation>:<name>". 'Reset this lesson'
+    bumps the generation, so every widget of the lesson (even one the lesson never reads) starts afresh."""
+    return f"{lesson_key}:{st.session_state.get(_GENERATION + lesson_key, 0)}:{name}"
+
+
+def settings_key(lesson_key: str, name: str) -> str:
+    """The key of a widget that shows one of the lesson's settings (its value comes from the settings on
+    every run, and its on_change writes back). When the settings change elsewhere, renew_settings_widgets
+    gives these widgets new identities so they redraw from the new settings."""
+    generation = st.session_state.get(_SETTINGS_GENERATION + lesson_key, 0)
+    return widget_key(lesson_key, f"s{generation}:{name}")
+
+
+def renew_settings_widgets(lesson_key: str) -> None:
+    _bump(_SETTINGS_GENERATION + lesson_key)
+
+
+def _bump(counter: str) -> None:
+    st.session_state[counter] = st.session_state.get(counter, 0) + 1
 
 
 def lesson_state(lesson_key: str, factory: Callable[[], T]) -> T:
@@ -54,6 +75,7 @@ def reset_lesson(lesson_key: str) -> None:
     for key in list(st.session_state.keys()):
         if key == _STATE + lesson_key or str(key).startswith(lesson_key + ":"):
             del st.session_state[key]
+    _bump(_GENERATION + lesson_key)
     st.query_params.clear()
 
 

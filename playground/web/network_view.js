@@ -92,7 +92,7 @@ class NetworkView {
     this.editor.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter") {
         const v = parseFloat(this.editor.value);
-        if (Number.isFinite(v)) this.send("edit", { index: this.editing, value: v });
+        this.send("edit", { index: this.editing, value: Number.isFinite(v) ? v : this.editor.value });
         this.closeEditor();
       } else if (ev.key === "Escape") this.closeEditor();
     });
@@ -112,6 +112,7 @@ class NetworkView {
     this.drawPoints();
     this.drawLegend();
     this.history = (data.history || []).slice();
+    this.lastSeq = 0;
     this.frame(data.frame, false);
   }
 
@@ -357,6 +358,8 @@ class NetworkView {
   // ------------------------------------------------------------------ per-frame update
   frame(f, appendHistory = true) {
     if (!f) return;
+    if (appendHistory && f.seq !== undefined && f.seq <= (this.lastSeq || 0)) return; // a late, older frame
+    if (f.seq !== undefined) this.lastSeq = f.seq;
     this.params = f.params;
     this.box.querySelector('[data-testid="npv-epoch"]').textContent = epochText(f.epoch);
     const s = f.scores, metric = s.metric_name === "accuracy" ? (v) => `${(100 * v).toFixed(1)}%` : (v) => fmt(v);
