@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl, urlencode
 
 import altair as alt
 import numpy as np
@@ -13,6 +14,7 @@ from playground import attacks, attacks2d, ui
 from playground.adversarial_lesson import AdversarialLesson, model_key
 from playground.adversarial_pictures import attack_map, digit_triptych
 from playground.adversarial_training import GOODFELLOW_ADVERSARIAL_ERROR, AdversarialConfig, adversarial_twin
+from playground.challenges import check_seven_to_three
 from playground.digit_lesson import DigitLesson
 from playground.digit_pictures import prediction_cards
 from playground.playground_lesson import PlaygroundLesson
@@ -24,7 +26,36 @@ LESSON = "adversarial"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
 VIEWS = ["Fool one digit", "Accuracy against ε", "Defend it", "Gallery", "On 2D data", "Why is it so easy?"]
 
-lesson: AdversarialLesson = ui.lesson_state(LESSON, AdversarialLesson)
+
+
+def lesson_from_link() -> AdversarialLesson:
+    """A link (or the class preset) may name the attack: ?digit=…&attack=pgd&eps=0.1&steps=10&target=3."""
+    query = st.query_params.to_dict() or dict(parse_qsl(ui.class_config().presets.get(LESSON, "")))
+    made, notices = AdversarialLesson(), []
+    checks = {"attack": (lambda v: v if v in ("fgsm", "pgd") else None, "fgsm or pgd"),
+              "eps": (lambda v: round(float(v), 2) if 0 <= float(v) <= 0.3 else None, "a number from 0 to 0.3"),
+              "steps": (lambda v: int(v) if 1 <= int(v) <= 40 else None, "a whole number from 1 to 40"),
+              "target": (lambda v: int(v) if 0 <= int(v) <= 9 else None, "a digit from 0 to 9"),
+              "digit": (lambda v: int(v) if 0 <= int(v) <= 59_999 else None, "a test digit number")}
+    for key, (parse, expected) in checks.items():
+        if key not in query:
+            continue
+        try:
+            value = parse(query[key])
+        except ValueError:
+            value = None
+        if value is None:
+            notices.append(f"{key} '{str(query[key])[:20]}' is not {expected} — using the default.")
+        elif key == "digit":
+            st.session_state[KEY("digit")] = value
+        else:
+            setattr(made, key, value)
+    for notice in notices:
+        st.warning(notice, icon=":material/link_off:")
+    return made
+
+
+lesson: AdversarialLesson = ui.lesson_state(LESSON, lesson_from_link)
 digits: DigitLesson = ui.lesson_state("mnist", DigitLesson)
 ui.show_seed(digits.config.seed, "of the digit network")
 ui.lesson_header(
@@ -145,6 +176,15 @@ if view == VIEWS[0]:
                        f"({result.adversarial_probabilities[after]:.0%}). Try a larger ε or PGD.", icon=":material/shield:")
         st.altair_chart(probability_bars(result.original_probabilities, result.adversarial_probabilities, names),
                         width="stretch")
+    link = {"attack": lesson.attack, "eps": f"{lesson.eps:g}", "steps": str(lesson.steps)}
+    if source == "test digit":
+        link["digit"] = str(index)
+    if lesson.target is not None:
+        link["target"] = str(lesson.target)
+    st.query_params.from_dict(link)  # this attack, as a link
+    ui.challenge_panel("seven-to-three",
+                       lambda: check_seven_to_three(result, int(index) if source == "test digit" else None),
+                       url="/adversarial?" + urlencode(link))
 
 elif view == VIEWS[1]:
     st.markdown("Accuracy on the test digits when every one of them is attacked with the same ε. At ε = 0 it is "

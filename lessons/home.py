@@ -4,7 +4,10 @@ import streamlit as st
 
 from playground import catalog, ui
 
-st.title("Neural Playground")
+config = ui.class_config()
+st.title(config.title)
+if config.welcome:
+    st.info(config.welcome, icon=":material/campaign:")
 st.markdown(
     "Train small neural networks yourself and watch them learn: every neuron, decision boundary and "
     "digit detector changes in front of you as you change the layers, the activations and the data. "
@@ -17,7 +20,8 @@ COLUMNS = 3
 @st.fragment(run_every=1.0 if not ui.thumbnails_ready() else None)
 def cards() -> None:
     """One card per lesson, in learning order; redrawn each second until every picture is ready."""
-    lessons = catalog.LESSONS
+    by_key = {lesson.key: lesson for lesson in catalog.LESSONS}
+    lessons = [by_key[key] for key in config.lessons]  # the class's lessons, in its order
     for row_start in range(0, len(lessons), COLUMNS):
         columns = st.columns(COLUMNS)
         for offset, lesson in enumerate(lessons[row_start : row_start + COLUMNS]):

@@ -12,13 +12,28 @@ from playground.digit_lesson import DigitLesson
 from playground.digit_models import ACTIVATIONS, ModelSpec, build_model, parameter_table
 from playground.digit_pictures import class_rows_picture
 from playground.digit_training import TrainConfig
+from playground.digit_url import digit_query, parse_digit_query
 from playground.png import encode_png
+from playground.server_load import TRAINING_SLOTS
 
 LESSON = "mnist-train"
 STATE = "mnist"
 KEY = lambda name: ui.widget_key(STATE, name)  # noqa: E731
 
 lesson: DigitLesson = ui.lesson_state(STATE, DigitLesson)
+config_ = ui.class_config()
+limits = config_.limits
+if not lesson.url_applied:  # a shared link, or the class's preset, opens that set-up
+    lesson.url_applied = True
+    query = st.query_params.to_dict()
+    if not query and LESSON in config_.presets:
+        from urllib.parse import parse_qsl
+
+        query = dict(parse_qsl(config_.presets[LESSON]))
+    if query:
+        lesson.source, lesson.spec, lesson.config, notices = parse_digit_query(query, limits.max_epochs)
+        for notice in notices:
+            st.warning(notice, icon=":material/link_off:")
 ui.show_seed(lesson.config.seed)
 ui.lesson_header(
     LESSON,
@@ -111,7 +126,9 @@ with model_col:
                         key=KEY("rate"), disabled=lesson.training, format_func=lambda v: f"{v:g}")
     batch = t3.selectbox("Batch size", [16, 32, 64, 128, 256], index=[16, 32, 64, 128, 256].index(config.batch_size),
                          key=KEY("batch"), disabled=lesson.training)
-    epochs = t4.number_input("Epochs", 1, 50, config.epochs, key=KEY("epochs"), disabled=lesson.training)
+    max_epochs = limits.max_epochs or 50
+    epochs = t4.number_input("Epochs", 1, max_epochs, min(config.epochs, max_epochs), key=KEY("epochs"),
+                             disabled=lesson.training)
     seed = t5.number_input("Seed", 0, 2**31 - 1, config.seed, key=KEY("seed"), disabled=lesson.training)
     lesson.spec = spec
     lesson.config = TrainConfig(optimizer=optimizer, learning_rate=rate, batch_size=batch, epochs=int(epochs),
@@ -123,6 +140,7 @@ with model_col:
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={"count": st.column_config.NumberColumn(format="localized")})
     st.markdown(f"**{sum(r.count for r in table):,} parameters** · {spec.describe()}")
+    st.query_params.from_dict(digit_query(lesson.source, lesson.spec, lesson.config))  # a link to this set-up
 
 # ------------------------------------------------------------------------------------------------ training
 st.subheader("Training")
@@ -130,7 +148,7 @@ trainer = lesson.trainer
 b1, b2, b3, status = st.columns([1, 1, 1, 3])
 label = "Train" if trainer is None or lesson.settings_changed else ("Train again" if trainer.finished else "Continue")
 b1.button(label, type="primary", icon=":material/play_arrow:", key=KEY("train"), disabled=lesson.training,
-          on_click=lesson.start, args=(tensors,), width="stretch")
+          on_click=lesson.start, args=(tensors, limits.max_training_examples), width="stretch")
 b2.button("Stop", icon=":material/stop:", key=KEY("stop"), disabled=not lesson.training, on_click=lesson.stop,
           width="stretch", help="Stop now and keep what the network has learned so far.")
 b3.button("New model", icon=":material/restart_alt:", key=KEY("forget"), disabled=lesson.training,
@@ -160,16 +178,47 @@ def show_progress() -> None:
 
 
 show_progress()
+
+
+def train_here() -> None:
+    """Train in slices while this page is open: curves between slices, a shared slot per training (a
+    class server runs only so many at once), and the class's limit on seconds per run."""
+    me, waiting = ui.session_id(), st.empty()
+    try:
+        while lesson.training:
+            if not TRAINING_SLOTS.acquire(me):
+                running, queued, capacity = TRAINING_SLOTS.status()
+                waiting.info(f"Waiting for a free training slot: {running} of {capacity} trainings are running "
+                             f"on this server, {queued} waiting. Yours starts by itself.", icon=":material/hourglass_top:")
+                time.sleep(0.5)
+            else:
+                waiting.empty()
+                lesson.trainer.train_slice(0.3)
+                show_progress()
+            if lesson.trainer.finished:
+                lesson.training = False
+                st.toast(f"Done: {lesson.trainer.history[-1].test_accuracy:.1%} of the test digits right.")
+                st.rerun()
+            if limits.max_training_seconds and time.monotonic() - lesson.run_started > limits.max_training_seconds:
+                lesson.training = False
+                st.toast(f"Stopped after {limits.max_training_seconds:g} s, this class's limit for one run. "
+                         "Press Continue for more.")
+                st.rerun()
+            if ui.rerun_requested():  # the learner clicked something (Stop, another page): answer it
+                break
+            time.sleep(0.005)  # let other learners' work through between slices
+    finally:
+        TRAINING_SLOTS.release(me)
+
+
 if lesson.training and lesson.trainer is not None:
-    while lesson.training:
-        lesson.trainer.train_slice(0.3)
-        show_progress()
-        if lesson.trainer.finished:
-            lesson.training = False
-            st.toast(f"Done: {lesson.trainer.history[-1].test_accuracy:.1%} of the test digits right.")
-            st.rerun()
-        if ui.rerun_requested():  # the learner clicked something (Stop, another page): answer it
-            break
-        time.sleep(0.005)  # let other learners' work through between slices
+    train_here()
 elif lesson.trainer is not None:
     st.page_link("lessons/mnist_inside.py", label="Look inside this network", icon=":material/visibility:")
+    from urllib.parse import urlencode
+
+    from playground.challenges import check_mnist_compact
+
+    ui.challenge_panel("mnist-compact", lambda: check_mnist_compact(lesson.trainer, lesson.trained_on),
+                       url="/mnist-train?" + urlencode(digit_query(lesson.trained_on, lesson.trainer.spec,
+                                                                   lesson.trainer.config)))

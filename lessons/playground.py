@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import streamlit as st
@@ -10,6 +12,7 @@ import streamlit as st
 from playground import learner_csv, network_file, toy_data, ui
 from playground.activations import ACTIVATIONS, TF_ACTIVATIONS
 from playground.activations import LABELS as ACTIVATION_LABELS
+from playground.challenges import check_spiral_small
 from playground.export_code import pytorch_script
 from playground.hidden_space import hidden_space_png, layer_choices
 from playground.network_frames import data_uri
@@ -17,6 +20,7 @@ from playground.playground_lesson import PlaygroundLesson
 from playground.playground_settings import LEARNING_RATES, REGULARIZATION_RATES
 from playground.playground_url import to_query
 from playground.playground_view import CHANNEL, frame_payload, mount_payload, valid_selection
+from playground.server_load import PLAYERS
 
 LESSON = "playground"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -26,6 +30,9 @@ DATASET_LABELS = {
     "circle": "Circle", "xor": "XOR", "gauss": "Gauss", "spiral": "Spiral",
     "spiral3": "Spirals", "blobs": "Blobs", "reg-plane": "Plane", "reg-gauss": "Bumps",
 }
+# Pictures per second the whole server aims to send: when many learners play, each gets a fair share.
+SERVER_FRAMES_PER_SECOND = float(os.environ.get("NP_SERVER_FPS", "60"))
+BUSY = 24  # above this many learners playing, the page says it shares the server
 # speed -> (epochs per frame, seconds per frame); None = as many epochs as fit in the frame
 SPEED_PLAN = {"slow-motion": (1, 0.6), "slow": (1, 0.1), "normal": (1, 1 / 60), "fast": (12, 1 / 30),
               "fastest": (None, 1 / 25)}
@@ -34,7 +41,18 @@ SPEED_LABELS = {"slow-motion": "Slow motion", "slow": "Slow", "normal": "Like TF
 PANELS = ["How each layer bends the space", "Training options", "Show me the code", "Your data",
           "Save and open", "Per-layer activations"]
 
-lesson: PlaygroundLesson = ui.lesson_state(LESSON, lambda: PlaygroundLesson.from_query(st.query_params.to_dict()))
+
+
+def new_lesson() -> PlaygroundLesson:
+    """From the link's settings, or the class's preset for this lesson, or TF's defaults."""
+    query = st.query_params.to_dict()
+    preset = ui.class_config().presets.get(LESSON)
+    if not query and preset:
+        query = dict(parse_qsl(preset, keep_blank_values=True))
+    return PlaygroundLesson.from_query(query)
+
+
+lesson: PlaygroundLesson = ui.lesson_state(LESSON, new_lesson)
 
 
 def changed(name: str) -> None:
@@ -70,6 +88,8 @@ ui.try_this([
     ("Click a neuron", "its picture fills the big map: see how later neurons combine earlier ones."),
     ("Noise 50, training ratio 10%", "the training loss falls while the test loss rises: overfitting, live."),
 ])
+ui.challenge_panel("spiral-small", lambda: check_spiral_small(lesson.run),
+                   url="/playground?" + urlencode(to_query(lesson.run.settings)))
 for notice in lesson.notices:
     st.warning(notice, icon=":material/link_off:")
 lesson.notices = []
@@ -146,14 +166,22 @@ def data_column(run, hidden: set[str]) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ live view
-def play(pump) -> None:
+def play(pump, busy) -> None:
     """Train and stream pictures until paused, or until the learner does something: then this run ends
     so that the click is answered, and the next run plays on (all state lives in the session)."""
     run = lesson.run
-    epochs, frame_seconds = SPEED_PLAN[run.settings.speed]
-    per_frame, sent, frames = epochs or 5, run.epoch, 0
+    epochs, own_frame_seconds = SPEED_PLAN[run.settings.speed]
+    per_frame, sent, frames, me = epochs or 5, run.epoch, 0, ui.session_id()
     while True:
         start = time.perf_counter()
+        players = PLAYERS.playing(me)
+        # a fair share of the server's pictures: fewer per learner when many play (training keeps pace)
+        frame_seconds = max(own_frame_seconds, players / SERVER_FRAMES_PER_SECOND)
+        if epochs is not None and frame_seconds > own_frame_seconds:
+            per_frame = max(epochs, round(epochs * frame_seconds / own_frame_seconds / 2))
+        if frames % 20 == 0:
+            with busy:
+                ui.busy_notice(players, BUSY)
         n = per_frame if lesson.stop_epoch is None else max(0, min(per_frame, lesson.stop_epoch - run.epoch))
         run.train(n, loss_every_epoch=n <= 1)
         train_seconds = time.perf_counter() - start
@@ -199,6 +227,7 @@ def live_playground() -> None:
                                       seq=lesson.next_frame()),
                         key=KEY("view"), on_event=lesson.view_event)
         pump = st.empty()
+        busy = st.empty()
         view_controls(run)
     with top:
         top_bar(run, hidden)
@@ -208,7 +237,10 @@ def live_playground() -> None:
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     if lesson.playing:
-        play(pump)
+        try:
+            play(pump, busy)
+        finally:
+            PLAYERS.stopped(ui.session_id())
 
 
 def view_controls(run) -> None:

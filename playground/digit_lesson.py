@@ -28,6 +28,8 @@ class DigitLesson:
     training: bool = False
     extra: ExtraExamples = field(default_factory=ExtraExamples)
     last_drawing: np.ndarray | None = None  # the learner's latest drawing, as a 28×28 digit (for other lessons)
+    url_applied: bool = False  # the page's link (or the class preset) has been read
+    run_started: float = 0.0  # when this training run started (a class may limit its seconds)
     _cache: dict = field(default_factory=dict, repr=False)  # results computed from one model version
 
     # ------------------------------------------------------------------ the model
@@ -45,9 +47,13 @@ class DigitLesson:
         self._cache.clear()
         return self.trainer
 
-    def start(self, data: DigitTensors) -> None:
+    def start(self, data: DigitTensors, max_examples: int | None = None) -> None:
         """Train: continue the current model, or start a new one if there is none or the settings
-        changed; a finished model gets its epochs again."""
+        changed; a finished model gets its epochs again. A class may limit the training examples."""
+        import time
+
+        data = data.limited(max_examples)
+        self.run_started = time.monotonic()
         if self.trainer is None or self.settings_changed:
             self.new_trainer(data)
         elif self.trainer.finished:

@@ -39,6 +39,13 @@ class DigitTensors:
     test_images: torch.Tensor
     test_labels: torch.Tensor
 
+    def limited(self, max_examples: int | None) -> DigitTensors:
+        """The first `max_examples` training examples only (a class limit); the test set is kept."""
+        if not max_examples or max_examples >= len(self.train_labels):
+            return self
+        return DigitTensors(self.train_images[:max_examples], self.train_labels[:max_examples],
+                            self.test_images, self.test_labels)
+
     @classmethod
     def from_arrays(cls, train_images, train_labels, test_images, test_labels) -> DigitTensors:
         as_u8 = lambda a: torch.tensor(np.asarray(a, dtype=np.uint8))  # noqa: E731  (a copy torch may own)

@@ -33,6 +33,24 @@ class Limits:
 
 BASIC_LIMITS = Limits()
 ADVANCED_LIMITS = Limits(max_layers=10, max_neurons=16, max_batch=100)
+# An instructor's caps for the whole server (classroom.toml), set once at start; None: no class caps.
+CLASS_LIMITS: Limits | None = None
+
+
+def set_class_limits(limits: Limits | None) -> None:
+    """Cap every learner's network (the class configuration calls this; values from a URL are capped too)."""
+    global CLASS_LIMITS
+    CLASS_LIMITS = limits
+
+
+def capped(own: Limits, base: Limits | None) -> Limits:
+    """`own` limits, each no larger than `base`'s."""
+    if base is None:
+        return own
+    return Limits(max_layers=max(0, min(own.max_layers, base.max_layers)),
+                  max_neurons=max(1, min(own.max_neurons, base.max_neurons)),
+                  max_batch=max(1, min(own.max_batch, base.max_batch)),
+                  max_noise=max(0, min(own.max_noise, base.max_noise)))
 
 
 @dataclass
@@ -80,4 +98,5 @@ class PlaygroundSettings:
         return self.regDataset if self.problem == "regression" else self.dataset
 
     def limits(self) -> Limits:
-        return ADVANCED_LIMITS if self.advanced else BASIC_LIMITS
+        """The limits that apply: basic or advanced, capped by the class's limits if any."""
+        return capped(ADVANCED_LIMITS if self.advanced else BASIC_LIMITS, CLASS_LIMITS)

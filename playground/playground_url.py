@@ -8,7 +8,6 @@ to its default and adds a notice, a plain sentence for the learner. `to_query` a
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +27,7 @@ from playground.playground_settings import (
     SPEEDS,
     Limits,
     PlaygroundSettings,
+    capped,
 )
 from playground.toy_data import (
     CLASSIFY_DATASETS,
@@ -98,16 +98,11 @@ def js_number(value: float) -> str:
 
 
 def effective_limits(advanced: bool, base_limits: Limits | None = None) -> Limits:
-    """The basic or advanced limits, each capped by `base_limits` (an instructor's class config)."""
-    own = ADVANCED_LIMITS if advanced else BASIC_LIMITS
-    if base_limits is None:
-        return own
-    names = [f.name for f in dataclasses.fields(own)]
-    capped = {name: min(getattr(own, name), getattr(base_limits, name)) for name in names}
-    return Limits(
-        max_layers=max(0, capped["max_layers"]), max_neurons=max(1, capped["max_neurons"]),
-        max_batch=max(1, capped["max_batch"]), max_noise=max(0, capped["max_noise"]),
-    )
+    """The basic or advanced limits, each capped by `base_limits` (default: the class's limits, if any)."""
+    from playground import playground_settings
+
+    base = playground_settings.CLASS_LIMITS if base_limits is None else base_limits
+    return capped(ADVANCED_LIMITS if advanced else BASIC_LIMITS, base)
 
 
 def _number(text: str) -> float | None:

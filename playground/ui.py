@@ -359,3 +359,241 @@ def dataset_picker(names: list[str], labels: dict[str, str], selected: str | Non
         for n in names
     ]
     _dataset_picker_component()(data={"items": items, "selected": selected}, key=key, on_pick_change=picked)
+
+
+# ---------------------------------------------------------------- a class server: configuration and access
+
+
+@st.cache_resource(show_spinner=False)
+def class_config():
+    """The instructor's classroom.toml, read once per server (ClassConfigError if it is wrong)."""
+    from playground import classroom, playground_settings, server_load
+
+    config = classroom.load_class_config()
+    limits = config.limits
+    if limits.max_hidden_layers is not None or limits.max_neurons is not None:
+        base = playground_settings.ADVANCED_LIMITS
+        playground_settings.set_class_limits(playground_settings.Limits(
+            max_layers=limits.max_hidden_layers if limits.max_hidden_layers is not None else base.max_layers,
+            max_neurons=limits.max_neurons if limits.max_neurons is not None else base.max_neurons,
+            max_batch=base.max_batch, max_noise=base.max_noise))
+    server_load.TRAINING_SLOTS.set_capacity(limits.max_concurrent_trainings)
+    return config
+
+
+def session_id() -> str:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+def client_id() -> str:
+    """Who is trying a password: the browser's address if known, else this session."""
+    return str(getattr(st.context, "ip_address", None) or session_id())
+
+
+_ACCESS_COOKIE = "np_class_access"
+_ROLE = "_np_role"
+
+
+def _class_secrets() -> dict:
+    try:
+        return dict(st.secrets.get("classroom", {}))
+    except Exception:  # noqa: BLE001 - no secrets file: no passwords
+        return {}
+
+
+def _token_key() -> bytes:
+    import hashlib
+
+    s = _class_secrets()
+    material = s.get("token_secret") or (s.get("password_hash", "") + "|" + s.get("instructor_password_hash", ""))
+    return hashlib.sha256(("neural-playground-access|" + material).encode()).digest()
+
+
+def access_token(role: str, days: float = 1.0) -> str:
+    """A signed 'role until' token for the access cookie (so a reload keeps the learner signed in)."""
+    import hashlib
+    import hmac
+    import time as _time
+
+    until = int(_time.time() + days * 86400)
+    mac = hmac.new(_token_key(), f"{role}.{until}".encode(), hashlib.sha256).hexdigest()
+    return f"{role}.{until}.{mac}"
+
+
+def _role_from_token(token: str | None) -> str | None:
+    import hashlib
+    import hmac
+    import time as _time
+
+    try:
+        role, until, mac = str(token).split(".")
+        good = hmac.new(_token_key(), f"{role}.{until}".encode(), hashlib.sha256).hexdigest()
+        if hmac.compare_digest(mac, good) and int(until) > _time.time() and role in ("learner", "instructor"):
+            return role
+    except (ValueError, TypeError):
+        pass
+    return None
+
+
+def signed_in_role(config) -> str | None:
+    """'instructor', 'learner' or None (must sign in). Without access control everyone is a learner,
+    and an instructor signs in with the instructor password from the sidebar."""
+    role = st.session_state.get(_ROLE)
+    if role is None:
+        role = _role_from_token(st.context.cookies.get(_ACCESS_COOKIE))
+    if config.access.mode == "oidc":
+        from playground.access import email_allowed
+
+        user = st.user
+        if getattr(user, "is_logged_in", False):
+            email = str(getattr(user, "email", "") or "").lower()
+            if email in config.access.instructors:
+                role = "instructor"
+            elif email_allowed(email, config.access.allowed_domains, config.access.instructors):
+                role = role or "learner"
+    if role is None and config.access.mode == "none":
+        role = "learner"
+    if role is not None:
+        st.session_state[_ROLE] = role
+    return role
+
+
+def try_password(password: str) -> str | None:
+    """Check a password against the instructor's and the learners' hashes (slowly after failures)."""
+    from playground.access import check_password
+
+    secrets_ = _class_secrets()
+    hashes = {"instructor": secrets_.get("instructor_password_hash", ""), "learner": secrets_.get("password_hash", "")}
+    role = check_password(password, hashes, client_id(), _failed_tries())
+    if role is not None:
+        remember_role(role)
+    return role
+
+
+@st.cache_resource(show_spinner=False)
+def _failed_tries():
+    from playground.access import FailedTries
+
+    return FailedTries()
+
+
+@st.cache_resource
+def _cookie_component():
+    return st.components.v2.component(
+        "np_set_cookie", html="<span></span>",
+        js="export default function (c) { document.cookie = c.data.cookie; }",
+    )
+
+
+def remember_role(role: str | None) -> None:
+    """Keep the role for this session and, through a signed cookie, for the next page loads."""
+    if role is None:
+        st.session_state.pop(_ROLE, None)
+        cookie = f"{_ACCESS_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax"
+    else:
+        st.session_state[_ROLE] = role
+        cookie = f"{_ACCESS_COOKIE}={access_token(role)}; Max-Age=86400; Path=/; SameSite=Lax"
+    st.session_state["_np_cookie"] = cookie
+
+
+def write_pending_cookie() -> None:
+    cookie = st.session_state.pop("_np_cookie", None)
+    if cookie:
+        _cookie_component()(data={"cookie": cookie}, key=f"np-cookie-{abs(hash(cookie)) % 10**8}")
+
+
+def has_instructor_password() -> bool:
+    return bool(_class_secrets().get("instructor_password_hash"))
+
+
+@st.cache_resource(show_spinner=False)
+def submissions_engine():
+    """The class's submissions database (st.connection, SQLAlchemy): SQLite by default, PostgreSQL by URL."""
+    from playground import submissions
+    from playground.classroom import config_path
+
+    config = class_config()
+    url = config.storage_url or f"sqlite:///{config_path().with_suffix('.sqlite')}"
+    connection = st.connection("submissions", type="sql", url=url)
+    return submissions.prepare(connection._instance)  # noqa: SLF001 - the SQLAlchemy engine itself
+
+
+def class_session_name() -> str:
+    """The class session submissions go to now (named by the instructor on the class board)."""
+    import datetime as _dt
+
+    from playground import submissions
+
+    return submissions.current_class_session(submissions_engine(), _dt.date.today().isoformat())
+
+
+def challenge_panel(challenge_key: str, attempt, url: str) -> None:
+    """A lesson's challenge: its goal, the app's own check of the learner's network, and (on a class
+    server) a submission under a nickname with the link that reproduces the result."""
+    from playground import challenges, submissions
+
+    challenge = challenges.CHALLENGES[challenge_key]
+    config = class_config()
+    if config.challenges is not None and challenge_key not in config.challenges:
+        return
+    with st.expander(f"Challenge: {challenge.title}", icon=":material/emoji_events:"):
+        st.markdown(challenge.goal)
+        if not st.button("Check my network", key=f"challenge:{challenge_key}:check"):
+            return
+        result = attempt()
+        (st.success if result.passed else st.info)(result.explanation)
+        st.caption(" · ".join(f"{k}: {v}" for k, v in result.figures.items()))
+        st.session_state[f"challenge:{challenge_key}:attempt"] = (result, url)
+    pending = st.session_state.get(f"challenge:{challenge_key}:attempt")
+    if pending is None or config.path is None:
+        return
+    result, link = pending
+    with st.form(f"challenge:{challenge_key}:submit", clear_on_submit=False, border=True):
+        st.markdown(f"**Submit your result** for *{challenge.title}* to the class board")
+        nickname = st.text_input("Nickname", max_chars=submissions.MAX_NICKNAME,
+                                 value=st.session_state.get("_np_nickname", ""))
+        if st.form_submit_button("Submit", icon=":material/send:"):
+            try:
+                submissions.add_submission(
+                    submissions_engine(), class_session=class_session_name(), nickname=nickname,
+                    challenge=challenge_key, passed=result.passed, score=result.figures.get(challenge.score),
+                    figures=result.figures, url=link)
+                st.session_state["_np_nickname"] = nickname
+                st.success("Submitted. Your instructor sees it on the class board.")
+                st.session_state.pop(f"challenge:{challenge_key}:attempt", None)
+            except submissions.SubmissionError as error:
+                st.error(str(error))
+
+
+def busy_notice(players: int, threshold: int = 24) -> None:
+    """Say so when many learners share the server (pictures then come less often for everyone)."""
+    if players > threshold:
+        st.caption(f":material/hourglass_top: busy: sharing the server with {players} learners — pictures "
+                   "come a little less often.")
+
+
+def access_sidebar(config, role: str) -> None:
+    """The sidebar's foot: who is signed in, signing out, and the instructor's own sign-in."""
+    with st.sidebar:
+        if config.access.mode == "password" or role == "instructor":
+            st.caption(f"Signed in as {'the instructor' if role == 'instructor' else 'a learner'}.")
+            if st.button("Sign out", key="sidebar:sign-out", icon=":material/logout:"):
+                remember_role(None)
+                if config.access.mode == "oidc":
+                    st.logout()
+                st.rerun()
+        elif config.access.mode == "oidc" and getattr(st.user, "is_logged_in", False):
+            st.caption(f"Signed in as {st.user.email}")
+            if st.button("Sign out", key="sidebar:sign-out", icon=":material/logout:"):
+                remember_role(None)
+                st.logout()
+        if role != "instructor" and config.access.mode != "oidc" and has_instructor_password():
+            with st.expander("Instructor", icon=":material/school:"), st.form("sidebar:instructor", border=False):
+                password = st.text_input("Instructor password", type="password")
+                if st.form_submit_button("Open the class board"):
+                    if try_password(password) == "instructor":
+                        st.rerun()
+                    st.error("That is not the instructor password.")

@@ -1,0 +1,113 @@
+"""Real servers for tests, on 127.0.0.1 only and stopped by their PID: a private PostgreSQL cluster (Debian's
+`postgresql` binaries) and nginx (Debian's `nginx`), each in a temporary directory."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.harness import free_port
+
+
+def _postgres_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: sudo apt-get install -y postgresql (or run .ci/run)")
+    return Path(found[-1]).parent
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: as root, run it as the 'postgres' user."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _wait_port(port: int, timeout: float = 30.0) -> None:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """A throw-away PostgreSQL cluster; yields a SQLAlchemy URL (database 'playground', trust auth)."""
+    binaries = _postgres_bin()
+    root = Path(tempfile.mkdtemp(prefix="np-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chown(root, user.pw_uid, user.pw_gid)
+    port = free_port()
+    subprocess.run(_as_postgres_user([str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+                                      "--no-sync"]), check=True, capture_output=True)
+    log = open(root / "postgres.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        _as_postgres_user([str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1",
+                           "-k", str(root), "-c", "fsync=off"]),
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_port(port)
+        for _ in range(50):
+            created = subprocess.run([str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+                                      "playground"], capture_output=True)
+            if created.returncode == 0:
+                break
+            time.sleep(0.2)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/playground"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+        log.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+NGINX_SITE = """
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log {root}/access.log;
+  client_body_temp_path {root}/body; proxy_temp_path {root}/proxy; fastcgi_temp_path {root}/fcgi;
+  uwsgi_temp_path {root}/uwsgi; scgi_temp_path {root}/scgi;
+  {body}
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx_server(http_body: str) -> Iterator[int]:
+    """nginx with the given `http {{ ... }}` body ({port} in it is replaced); yields the port."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise RuntimeError("nginx is not installed: sudo apt-get install -y nginx (or run .ci/run)")
+    root = Path(tempfile.mkdtemp(prefix="np-nginx-"))
+    port = free_port()
+    (root / "nginx.conf").write_text(NGINX_SITE.format(root=root, body=http_body.replace("{port}", str(port))))
+    process = subprocess.Popen([nginx, "-p", str(root), "-c", str(root / "nginx.conf"), "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_port(port)
+        yield port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
