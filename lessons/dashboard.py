@@ -40,6 +40,9 @@ def board() -> None:
     if not rows:
         st.info("No submissions yet. Learners submit from the challenge box of a lesson.")
         return
+    st.markdown("**Latest**")
+    for r in rows[:5]:  # st.text: a nickname is shown as the text it is, never as HTML or Markdown
+        st.text(f"{r.created_at:%H:%M:%S}  {r.nickname}  —  {r.challenge}: {'passed' if r.passed else 'not yet'}")
     table = pd.DataFrame([{
         "time": r.created_at, "nickname": r.nickname, "challenge": CHALLENGES[r.challenge].title
         if r.challenge in CHALLENGES else r.challenge, "passed": r.passed, "score": r.score,

@@ -539,33 +539,34 @@ def challenge_panel(challenge_key: str, attempt, url: str) -> None:
     config = class_config()
     if config.challenges is not None and challenge_key not in config.challenges:
         return
-    with st.expander(f"Challenge: {challenge.title}", icon=":material/emoji_events:"):
+    state = f"challenge:{challenge_key}:attempt"
+    with st.expander(f"Challenge: {challenge.title}", icon=":material/emoji_events:",
+                     expanded=state in st.session_state):
         st.markdown(challenge.goal)
-        if not st.button("Check my network", key=f"challenge:{challenge_key}:check"):
+        if st.button("Check my network", key=f"challenge:{challenge_key}:check"):
+            st.session_state[state] = (attempt(), url)
+        pending = st.session_state.get(state)
+        if pending is None:
             return
-        result = attempt()
+        result, link = pending
         (st.success if result.passed else st.info)(result.explanation)
         st.caption(" · ".join(f"{k}: {v}" for k, v in result.figures.items()))
-        st.session_state[f"challenge:{challenge_key}:attempt"] = (result, url)
-    pending = st.session_state.get(f"challenge:{challenge_key}:attempt")
-    if pending is None or config.path is None:
-        return
-    result, link = pending
-    with st.form(f"challenge:{challenge_key}:submit", clear_on_submit=False, border=True):
-        st.markdown(f"**Submit your result** for *{challenge.title}* to the class board")
-        nickname = st.text_input("Nickname", max_chars=submissions.MAX_NICKNAME,
-                                 value=st.session_state.get("_np_nickname", ""))
-        if st.form_submit_button("Submit", icon=":material/send:"):
-            try:
-                submissions.add_submission(
-                    submissions_engine(), class_session=class_session_name(), nickname=nickname,
-                    challenge=challenge_key, passed=result.passed, score=result.figures.get(challenge.score),
-                    figures=result.figures, url=link)
-                st.session_state["_np_nickname"] = nickname
-                st.success("Submitted. Your instructor sees it on the class board.")
-                st.session_state.pop(f"challenge:{challenge_key}:attempt", None)
-            except submissions.SubmissionError as error:
-                st.error(str(error))
+        if config.path is None:  # no class: nothing to submit to
+            return
+        with st.form(f"challenge:{challenge_key}:submit", border=True):
+            st.markdown(f"**Submit this result** for *{challenge.title}* to the class board")
+            nickname = st.text_input("Nickname", max_chars=submissions.MAX_NICKNAME,
+                                     value=st.session_state.get("_np_nickname", ""))
+            if st.form_submit_button("Submit", icon=":material/send:"):
+                try:
+                    submissions.add_submission(
+                        submissions_engine(), class_session=class_session_name(), nickname=nickname,
+                        challenge=challenge_key, passed=result.passed, score=result.figures.get(challenge.score),
+                        figures=result.figures, url=link)
+                    st.session_state["_np_nickname"] = nickname
+                    st.success("Submitted. Your instructor sees it on the class board.")
+                except submissions.SubmissionError as error:
+                    st.error(str(error))
 
 
 def busy_notice(players: int, threshold: int = 24) -> None:

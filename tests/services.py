@@ -44,7 +44,11 @@ def _wait_port(port: int, timeout: float = 30.0) -> None:
 
 @contextlib.contextmanager
 def postgres_server() -> Iterator[str]:
-    """A throw-away PostgreSQL cluster; yields a SQLAlchemy URL (database 'playground', trust auth)."""
+    """A throw-away PostgreSQL cluster; yields a SQLAlchemy URL (database 'playground', trust auth).
+    With NP_TEST_POSTGRES_URL set (.ci/run starts Debian's own cluster), that server is used instead."""
+    if os.environ.get("NP_TEST_POSTGRES_URL"):
+        yield os.environ["NP_TEST_POSTGRES_URL"]
+        return
     binaries = _postgres_bin()
     root = Path(tempfile.mkdtemp(prefix="np-pg-"))
     data = root / "data"
