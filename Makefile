@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 HOST   ?= localhost
 
-.PHONY: run test lint unit bench setup setup-test system-deps fetch-mnist clean
+.PHONY: run test lint unit bench loadtest serve-class setup setup-test system-deps fetch-mnist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,25 @@ unit: setup-test
 
 bench: setup-test system-deps
 	$(BIN)/python -m bench
+
+# A class server: checks classroom.toml, binds to CLASS_HOST:CLASS_PORT, no file watcher, viewer toolbar,
+# no error details for learners, XSRF on, small uploads. Health: http://HOST:PORT/_stcore/health.
+# Several processes behind nginx: the same COOKIE_SECRET for each (see deploy/README.md).
+CLASS_HOST ?= 0.0.0.0
+CLASS_PORT ?= 8501
+COOKIE_SECRET ?=
+serve-class: setup
+	$(BIN)/python -m playground.classroom check
+	NP_TORCH_THREADS=1 $(if $(COOKIE_SECRET),STREAMLIT_SERVER_COOKIE_SECRET=$(COOKIE_SECRET)) \
+	  $(BIN)/python -m streamlit run app.py --server.address $(CLASS_HOST) \
+	  --server.port $(CLASS_PORT) --server.headless true --server.fileWatcherType none \
+	  --client.toolbarMode viewer --client.showErrorDetails none --server.enableXsrfProtection true \
+	  --server.maxUploadSize 2 --browser.gatherUsageStats false
+
+# Many learners at once against a server started for the purpose (not part of make test).
+LEARNERS ?= 30 60
+loadtest: setup-test
+	$(BIN)/python -m loadtest $(LEARNERS)
 
 fetch-mnist: setup
 	$(BIN)/python -m playground.data fetch mnist

@@ -177,8 +177,6 @@ def play(pump, busy) -> None:
         players = PLAYERS.playing(me)
         # a fair share of the server's pictures: fewer per learner when many play (training keeps pace)
         frame_seconds = max(own_frame_seconds, players / SERVER_FRAMES_PER_SECOND)
-        if epochs is not None and frame_seconds > own_frame_seconds:
-            per_frame = max(epochs, round(epochs * frame_seconds / own_frame_seconds / 2))
         if frames % 20 == 0:
             with busy:
                 ui.busy_notice(players, BUSY)
@@ -203,7 +201,10 @@ def play(pump, busy) -> None:
             st.rerun(scope="app")
         if epochs is None:  # fastest: fill most of each frame with training
             per_frame = max(1, min(500, int(per_frame * 0.7 * frame_seconds / max(train_seconds, 1e-4))))
-        time.sleep(max(0.0, frame_seconds - (time.perf_counter() - start)))
+        while time.perf_counter() - start < frame_seconds:  # wait for the next picture, but answer clicks at once
+            if ui.rerun_requested():
+                return
+            time.sleep(min(0.02, max(0.0, frame_seconds - (time.perf_counter() - start))))
 
 
 @st.fragment

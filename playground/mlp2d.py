@@ -121,15 +121,15 @@ class Network2D:
     def _layout(self):
         return self.params, self.sizes, self.w_off, self.b_off, self.node_off, self.acts
 
-    def train_epoch(self, features: np.ndarray, targets: np.ndarray, s: TrainSettings) -> None:
-        """One epoch: every training point once, in order, updating after each batch."""
-        if features.shape[0] == 0:
+    def train_epoch(self, features: np.ndarray, targets: np.ndarray, s: TrainSettings, epochs: int = 1) -> None:
+        """`epochs` epochs: every training point once each, in order, updating after each batch."""
+        if features.shape[0] == 0 or epochs < 1:
             return
-        self.count, self.adam_t = k.train_epoch(
+        self.count, self.adam_t = k.train_epochs(
             *self._layout(), self.loss_code, features, targets, int(max(1, s.batch_size)),
             self.grad, self.count, self.alive, self.is_weight, float(s.learning_rate),
             REGULARIZATIONS[s.regularization], float(s.regularization_rate), OPTIMIZERS[s.optimizer],
-            float(s.momentum), self.velocity, self.adam_m, self.adam_v, self.adam_t,
+            float(s.momentum), self.velocity, self.adam_m, self.adam_v, self.adam_t, int(epochs),
         )
 
     def loss(self, features: np.ndarray, targets: np.ndarray) -> float:

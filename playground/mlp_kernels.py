@@ -269,3 +269,16 @@ def gradient_sum(params, sizes, w_off, b_off, node_off, acts, loss, features, ta
         accumulate_block(params, sizes, w_off, b_off, node_off, acts, loss, features, targets, first, count,
                          out, dact, delta, grad)
     return grad
+
+
+@njit(cache=True, nogil=True)
+def train_epochs(params, sizes, w_off, b_off, node_off, acts, loss, features, targets, batch_size,
+                 grad, count, alive, is_weight, lr, reg, reg_rate, optimizer, momentum,
+                 velocity, adam_m, adam_v, adam_t, epochs):
+    """Several epochs in one call: when many learners share a server, each return to Python waits for
+    the interpreter lock, so a frame's epochs are trained without coming back in between."""
+    for _ in range(epochs):
+        count, adam_t = train_epoch(params, sizes, w_off, b_off, node_off, acts, loss, features, targets,
+                                    batch_size, grad, count, alive, is_weight, lr, reg, reg_rate, optimizer,
+                                    momentum, velocity, adam_m, adam_v, adam_t)
+    return count, adam_t

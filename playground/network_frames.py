@@ -13,10 +13,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from playground.colors import HEATMAP_STEPS, blend_class_rgb, class_rgb, diverging_rgb
+from playground.colors import (
+    DIVERGING_PALETTE,
+    HEATMAP_STEPS,
+    blend_class_rgb,
+    class_rgb,
+    diverging_index,
+    diverging_rgb,
+)
 from playground.features2d import FEATURES, feature_matrix
 from playground.mlp2d import Network2D
-from playground.png import encode_png
+from playground.png import encode_indexed_png, encode_png
 from playground.point_pictures import EXTENT
 
 DENSITY = 100  # grid points per side, as TF
@@ -41,10 +48,11 @@ def data_uri(png: bytes) -> str:
 
 
 def block_average(maps: np.ndarray, side: int = THUMB) -> np.ndarray:
-    """(n, DENSITY, DENSITY) -> (n, side, side) by averaging square blocks."""
+    """(n, DENSITY, DENSITY) -> (n, side, side) by averaging square blocks (in float32: it is only drawn)."""
     f = DENSITY // side
     n = maps.shape[0]
-    return maps[:, : side * f, : side * f].reshape(n, side, f, side, f).mean(axis=(2, 4))
+    blocks = maps[:, : side * f, : side * f].astype(np.float32, copy=False).reshape(n, side, f, side, f)
+    return blocks.sum(axis=(2, 4)) * np.float32(1.0 / (f * f))
 
 
 def _sprite(tiles: np.ndarray) -> bytes:
@@ -115,21 +123,41 @@ def colour_nodes(net: Network2D, values: np.ndarray, discretize: bool) -> np.nda
     return rgb
 
 
+def _sign(values: np.ndarray) -> np.ndarray:
+    return np.where(values >= 0, np.float32(1.0), np.float32(-1.0))
+
+
 def render_frame(net: Network2D, features: tuple[str, ...], selected: tuple[int, int] | None,
                  discretize: bool) -> Frame:
-    """Thumbnails of every hidden/output node and the large map (output, or the picked node)."""
+    """Thumbnails of every hidden/output node and the large map (output, or the picked node).
+
+    Maps on the orange-grey-blue scale go out as paletted PNGs (palette lookups, a third of the bytes to
+    compress); only softmax's class colours need full colour.
+    """
     outputs = net.node_outputs(grid_features(features))  # (total nodes, DENSITY²)
     values = node_values(net, outputs)  # (hidden + output nodes, DENSITY²)
-    thumbs = colour_nodes(net, block_average(values.reshape(-1, DENSITY, DENSITY)), discretize)
+    small = block_average(values.reshape(-1, DENSITY, DENSITY))
     hidden_nodes = int(net.node_off[net.n_layers] - net.node_off[1])
+    softmax = net.head == "softmax-cross-entropy"
+    if softmax:
+        sprite = _sprite(colour_nodes(net, small, discretize))
+    else:
+        tiles = diverging_index(_sign(small) if discretize else small)  # (nodes, THUMB, THUMB)
+        n = tiles.shape[0]
+        sprite = encode_indexed_png(tiles.transpose(1, 0, 2).reshape(THUMB, n * THUMB), DIVERGING_PALETTE)
     if selected is not None and 1 <= selected[0] <= net.n_layers - 1:
         node = int(net.node_off[selected[0]] - net.node_off[1]) + selected[1]
-        picked = values[node : node + 1]
-        main = diverging_rgb(np.where(picked >= 0, 1.0, -1.0) if discretize else picked, steps=HEATMAP_STEPS)
-    elif selected is not None and selected[0] == net.n_layers and net.head == "softmax-cross-entropy":
+        picked = values[node]
+        main = encode_indexed_png(diverging_index(_sign(picked) if discretize else picked, steps=HEATMAP_STEPS)
+                                  .reshape(DENSITY, DENSITY), DIVERGING_PALETTE)
+    elif selected is not None and selected[0] == net.n_layers and softmax:
         cls = selected[1]
-        main = _class_ramp_rgb(values[hidden_nodes + cls], cls, values.shape[0] - hidden_nodes)
+        rgb = _class_ramp_rgb(values[hidden_nodes + cls], cls, values.shape[0] - hidden_nodes)
+        main = encode_png(np.ascontiguousarray(rgb.reshape(DENSITY, DENSITY, 3)))
+    elif softmax:
+        main = encode_png(np.ascontiguousarray(output_rgb(net, outputs, discretize).reshape(DENSITY, DENSITY, 3)))
     else:
-        main = output_rgb(net, outputs, discretize)
-    main = np.ascontiguousarray(main.reshape(DENSITY, DENSITY, 3))
-    return Frame(sprite=data_uri(_sprite(thumbs)), main=data_uri(encode_png(main)))
+        shown = values[hidden_nodes]
+        main = encode_indexed_png(diverging_index(_sign(shown) if discretize else shown, steps=HEATMAP_STEPS)
+                                  .reshape(DENSITY, DENSITY), DIVERGING_PALETTE)
+    return Frame(sprite=data_uri(sprite), main=data_uri(main))

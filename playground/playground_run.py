@@ -190,12 +190,15 @@ class PlaygroundRun:
         """Train `epochs` epochs; losses go to the history each epoch, or once at the end."""
         net, ts = self.network, self.train_settings
         train_targets = self.targets(self.train_y)
+        if not loss_every_epoch:  # all epochs in one compiled call, then the losses once
+            net.train_epoch(self.train_features, train_targets, ts, epochs)
+            self.epoch += epochs
+            if epochs:
+                self.record_scores(train_targets)
+            return
         for _ in range(epochs):
             net.train_epoch(self.train_features, train_targets, ts)
             self.epoch += 1
-            if loss_every_epoch:
-                self.record_scores(train_targets)
-        if not loss_every_epoch and epochs:
             self.record_scores(train_targets)
 
     def record_scores(self, train_targets: np.ndarray | None = None) -> None:
@@ -206,7 +209,15 @@ class PlaygroundRun:
         self.history.append(self.epoch, train, test)
 
     def scores(self) -> Scores:
-        """Current losses (the last recorded) and accuracy or RMSE on both sets."""
+        """Current losses (the last recorded) and accuracy or RMSE on both sets (computed once per state of
+        the network: a frame and the stop-at-a-loss check ask for them in turn)."""
+        key = (self.epoch, self.network.params.tobytes().__hash__(), len(self.train_y), self.history.n)
+        if getattr(self, "_scores_key", None) == key:
+            return self._scores
+        self._scores_key, self._scores = key, self._compute_scores()
+        return self._scores
+
+    def _compute_scores(self) -> Scores:
         rows = self.history.table()
         train_loss, test_loss = (float(rows[-1, 1]), float(rows[-1, 2])) if len(rows) else (0.0, 0.0)
         train_m = self._metric(self.train_features, self.train_y)
