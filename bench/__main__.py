@@ -8,6 +8,7 @@ import sys
 from bench.report import RESULTS
 
 BENCHMARKS = {
+    "foundation": "bench.bench_foundation",
     "engine2d": "bench.bench_engine2d",
     "playground": "bench.bench_playground_browser",
     "digits": "bench.bench_digits",
