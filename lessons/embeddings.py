@@ -115,11 +115,14 @@ def scatter(coords: np.ndarray, colour_by: str, keep: np.ndarray, title: str = "
         frame["image"] = thumbs
     frame = frame[keep]
     field = {"true label": "label", "predicted label": "read as", "right/wrong": "right"}[colour_by]
+    # small charts side by side share one key above them (a legend each would run into the next chart)
+    legend = None if size < 400 else alt.Legend()
     if field == "right":
-        colour = alt.Color("right:N", scale=alt.Scale(domain=["right", "wrong"], range=["#9aa5b1", "#cf222e"]), title=None)
+        colour = alt.Color("right:N", scale=alt.Scale(domain=["right", "wrong"], range=["#9aa5b1", "#cf222e"]),
+                           title=None, legend=legend)
     else:
         colour = alt.Color(f"{field}:N", scale=alt.Scale(domain=list(names), range=list(CLASS_HEX[: len(names)])),
-                           title=colour_by)
+                           title=colour_by, legend=legend)
     tooltip = ["idx:Q", "label:N", "read as:N"] + (["image:N"] if thumbs is not None else [])
     chart = alt.Chart(frame).mark_circle(size=28, opacity=0.85).encode(
         x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), color=colour, tooltip=tooltip,
@@ -182,15 +185,22 @@ if view == VIEWS[0]:
             projection = lesson.cached(f"pca-{lesson.layer}", mkey + (tuple(keep.nonzero()[0][:5]), int(keep.sum())),
                                        lambda: pca(reps[keep] if isolate else reps, n_components=min(10, reps.shape[1])))
             ratios = projection.explained_ratio
-            comps = list(range(len(ratios)))
-            p1, p2 = st.columns(2)
-            a = p1.selectbox("Horizontal", comps, index=0, format_func=lambda i: f"PC {i + 1} ({ratios[i]:.0%})", key=KEY("pc-x"))
-            b = p2.selectbox("Vertical", comps, index=min(1, len(comps) - 1),
-                             format_func=lambda i: f"PC {i + 1} ({ratios[i]:.0%})", key=KEY("pc-y"))
             coords = np.zeros((len(labels), 2))
-            coords[keep if isolate else slice(None)] = projection.coords[:, [a, b]]
-            st.caption(f"These two components explain {ratios[a] + (ratios[b] if b != a else 0):.0%} of the variance; "
-                       f"the first {len(ratios)}: {ratios.sum():.0%}.")
+            if len(ratios) == 1:  # one number per point: it goes across, the vertical spread is jitter
+                coords[keep if isolate else slice(None)] = ed.planar(projection.coords, seed=SEED)
+                st.caption("One number per point: it is the horizontal position; the points are spread "
+                           "up and down at random only so that they do not hide one another.")
+            else:
+                comps = list(range(len(ratios)))
+                layer_id = f"{lesson.source}-{lesson.layer}"  # each layer its own choice (and its own shares)
+                p1, p2 = st.columns(2)
+                a = p1.selectbox("Horizontal", comps, index=0, format_func=lambda i: f"PC {i + 1} ({ratios[i]:.0%})",
+                                 key=KEY(f"pc-x-{layer_id}"))
+                b = p2.selectbox("Vertical", comps, index=1,
+                                 format_func=lambda i: f"PC {i + 1} ({ratios[i]:.0%})", key=KEY(f"pc-y-{layer_id}"))
+                coords[keep if isolate else slice(None)] = projection.coords[:, [a, b]]
+                st.caption(f"These two components explain {ratios[a] + (ratios[b] if b != a else 0):.0%} of the "
+                           f"variance; the first {len(ratios)}: {ratios.sum():.0%}.")
         elif lesson.method == "tsne":
             t1, t2, t3 = st.columns(3)
             lesson.perplexity = t1.slider("Perplexity", 2, 100, int(lesson.perplexity), key=KEY("perplexity"),
@@ -256,11 +266,18 @@ elif view == VIEWS[1]:
                 "that layer's own space (leave-one-out, 5 neighbours): how often a point's nearest neighbours "
                 "share its label — how well the layer separates the classes.")
     colour_by = st.radio("Colour by", ["true label", "predicted label", "right/wrong"], horizontal=True, key=KEY("colour2"))
+    if colour_by == "right/wrong":
+        key_items = [("#9aa5b1", "right"), ("#cf222e", "wrong")]
+    else:
+        key_items = list(zip(CLASS_HEX, names, strict=False))
+    st.html('<div style="display:flex;flex-wrap:wrap;gap:0.9rem;font-size:0.9rem">'
+            + "".join(f'<span><span style="color:{hex_}">&#9679;</span> {name}</span>' for hex_, name in key_items)
+            + "</div>")
     columns = st.columns(min(4, len(layer_keys)))
     keep = np.ones(len(labels), dtype=bool)
     for i, layer in enumerate(layer_keys):
         reps = representation(layer)
-        coords = lesson.cached(f"pca2-{layer}", mkey, lambda r=reps: pca(r, n_components=2).coords)
+        coords = lesson.cached(f"pca2-{layer}", mkey, lambda r=reps: ed.planar(pca(r, n_components=2).coords, seed=SEED))
         accuracy = lesson.cached(f"knn-{layer}", mkey, lambda r=reps: ed.knn_accuracy(r, labels, k=5, seed=SEED))
         with columns[i % len(columns)]:
             st.altair_chart(scatter(coords, colour_by, keep, title=layer_labels[layer], size=260, selectable=False),
@@ -294,7 +311,7 @@ elif view == VIEWS[2]:
         while lesson.recording and not rec.finished:
             target = (int(rec.epoch * per_epoch) + 1) / per_epoch
             while rec.epoch < target and not rec.finished:
-                rec.train_slice(0.3)
+                rec.train_slice(0.3, until_epoch=target)
                 if ui.rerun_requested():
                     break
             lesson.snapshots.capture(rec)

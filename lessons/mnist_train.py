@@ -125,7 +125,7 @@ with model_col:
     rate = t2.selectbox("Learning rate", rates, index=rates.index(config.learning_rate) if config.learning_rate in rates else 2,
                         key=KEY("rate"), disabled=lesson.training, format_func=lambda v: f"{v:g}")
     batch = t3.selectbox("Batch size", [16, 32, 64, 128, 256], index=[16, 32, 64, 128, 256].index(config.batch_size),
-                         key=KEY("batch"), disabled=lesson.training)
+                         key=KEY(f"batch-{spec.kind}"), disabled=lesson.training)
     max_epochs = limits.max_epochs or 50
     epochs = t4.number_input("Epochs", 1, max_epochs, min(config.epochs, max_epochs), key=KEY("epochs"),
                              disabled=lesson.training)

@@ -149,13 +149,16 @@ class DigitTrainer:
 
     # ------------------------------------------------------------------ training
 
-    def train_slice(self, seconds: float = 0.25, records_per_epoch: int = 4) -> None:
-        """Train for about `seconds` (whole batches), recording the curves a few times per epoch."""
+    def train_slice(self, seconds: float = 0.25, records_per_epoch: int = 4, until_epoch: float | None = None) -> None:
+        """Train for about `seconds` (whole batches), recording the curves a few times per epoch; stop early
+        once `until_epoch` is reached (a snapshot recorder asks for exact fractions of an epoch)."""
         deadline = time.perf_counter() + seconds
         size = self._epoch_size()
         record_every = max(1, math.ceil(size / records_per_epoch))
         self.model.train()
         while not self.finished and time.perf_counter() < deadline:
+            if until_epoch is not None and self.epoch >= until_epoch - 1e-9:
+                break
             if self._order is None or self._position >= len(self._order):
                 self._order, self._position = self._new_order(), 0
             ids = self._order[self._position : self._position + self.config.batch_size]

@@ -214,6 +214,17 @@ class TrainingSnapshots:
         return True
 
 
+def planar(coords: np.ndarray, seed: int = 0) -> np.ndarray:
+    """(n, 2) coordinates to draw: a one-number layer (a binary output) keeps its value across and gets a
+    small seeded vertical jitter, a strip plot, so its points do not hide one another."""
+    coords = np.asarray(coords, dtype=np.float64)
+    if coords.shape[1] >= 2:
+        return coords[:, :2]
+    spread = float(np.ptp(coords[:, 0])) or 1.0
+    jitter = np.random.default_rng(seed).uniform(-0.15, 0.15, len(coords)) * spread
+    return np.column_stack([coords[:, 0], jitter])
+
+
 def procrustes_align(coords: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """`coords` rotated (or reflected) about its centre to lie as close as possible to `reference`
     (same points, same order): the orthogonal R minimising |coords·R − reference| is U·Vᵀ, where

@@ -128,10 +128,15 @@ class LessonPage:
             self.after(option_button.click, timeout=timeout)
         expect(option_button).to_have_attribute("aria-checked", "true")
 
-    def radio(self, group: str, option: str, timeout: float = 60_000) -> None:
-        """Pick an option of an st.radio by the group's label (its input is hidden: click the label)."""
+    def radio(self, group: str, option: str, timeout: float = 60_000, wait: bool = True) -> None:
+        """Pick an option of an st.radio by the group's label (its input is hidden: click the label).
+        wait=False: only click (for a run that goes on, like a t-SNE drawing as it goes)."""
         group_locator = self.page.get_by_role("radiogroup", name=group, exact=True)
-        self.after(group_locator.get_by_text(option, exact=True).click, timeout=timeout)
+        label = group_locator.get_by_text(option, exact=True)
+        if not wait:
+            label.click()
+            return
+        self.after(label.click, timeout=timeout)
         expect(group_locator.get_by_role("radio", name=option, exact=True)).to_be_checked()
 
     def choose(self, label: str, option: str, timeout: float = 60_000) -> None:
@@ -204,8 +209,9 @@ class LessonPage:
         return self.page.locator('[data-testid="stMain"] [data-testid="stImage"] img')
 
     def alert(self, kind: str) -> Locator:
-        """st.success / info / warning / error boxes: kind = Success, Info, Warning or Error."""
-        return self.page.locator(f'[data-testid="stAlertContent{kind}"]')
+        """The text of st.success / info / warning / error boxes (kind = Success, Info, Warning or Error),
+        without their icon."""
+        return self.page.locator(f'[data-testid="stAlertContent{kind}"] [data-testid="stMarkdownContainer"]')
 
     def dataframes(self) -> Locator:
         return self.page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')

@@ -14,6 +14,7 @@ from playground.embedding_data import (
     digit_representations,
     knn_accuracy,
     nearest_neighbours,
+    planar,
     playground_layers,
     playground_representations,
     procrustes_align,
@@ -137,6 +138,25 @@ def test_snapshots_stay_bounded_and_start_over_for_a_new_trainer(tiny_tensors) -
     assert wide.snapshots[0].reps.shape == (40, 20)
     snapshots.capture(DigitTrainer(spec, config, tiny_tensors))  # a new model: the old frames go
     assert snapshots.epochs == [0.0]
+
+
+def test_training_stops_at_the_fraction_of_an_epoch_asked_for(tiny_tensors) -> None:
+    """The recorder's 'snapshots per epoch': a slice with time to spare ends at the quarter epoch."""
+    trainer = DigitTrainer(ModelSpec(hidden=(8,)), TrainConfig(epochs=1, batch_size=8), tiny_tensors)
+    epochs = []
+    for quarter in (0.25, 0.5, 0.75, 1.0):
+        trainer.train_slice(60.0, until_epoch=quarter)
+        epochs.append(trainer.epoch)
+    assert epochs == [0.25, 0.5, 0.75, 1.0] and trainer.finished
+
+
+def test_a_one_number_layer_is_drawn_as_a_strip() -> None:
+    values = np.linspace(-2, 3, 50)[:, None]
+    strip = planar(values, seed=0)
+    assert strip.shape == (50, 2) and np.array_equal(strip[:, 0], values[:, 0])
+    assert 0 < np.abs(strip[:, 1]).max() <= 0.15 * 5 and np.array_equal(strip, planar(values, seed=0))
+    two = np.arange(12.0).reshape(4, 3)
+    assert np.array_equal(planar(two), two[:, :2])
 
 
 def test_aligned_projections_hold_still() -> None:
