@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from urllib.parse import parse_qsl, urlencode
 
@@ -20,7 +19,7 @@ from playground.playground_lesson import PlaygroundLesson
 from playground.playground_settings import LEARNING_RATES, REGULARIZATION_RATES
 from playground.playground_url import to_query
 from playground.playground_view import CHANNEL, frame_payload, mount_payload, valid_selection
-from playground.server_load import PLAYERS
+from playground.server_load import PLAYERS, frame_interval
 
 LESSON = "playground"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -31,7 +30,6 @@ DATASET_LABELS = {
     "spiral3": "Spirals", "blobs": "Blobs", "reg-plane": "Plane", "reg-gauss": "Bumps",
 }
 # Pictures per second the whole server aims to send: when many learners play, each gets a fair share.
-SERVER_FRAMES_PER_SECOND = float(os.environ.get("NP_SERVER_FPS", "60"))
 BUSY = 24  # above this many learners playing, the page says it shares the server
 # speed -> (epochs per frame, seconds per frame); None = as many epochs as fit in the frame
 SPEED_PLAN = {"slow-motion": (1, 0.6), "slow": (1, 0.1), "normal": (1, 1 / 60), "fast": (12, 1 / 30),
@@ -176,7 +174,7 @@ def play(pump, busy) -> None:
         start = time.perf_counter()
         players = PLAYERS.playing(me)
         # a fair share of the server's pictures: fewer per learner when many play (training keeps pace)
-        frame_seconds = max(own_frame_seconds, players / SERVER_FRAMES_PER_SECOND)
+        frame_seconds = frame_interval(players, own_frame_seconds)
         if frames % 20 == 0:
             with busy:
                 ui.busy_notice(players, BUSY)

@@ -19,14 +19,16 @@ class Stats:
     latencies: list[float] = field(default_factory=list)  # click -> new picture, seconds
     errors: list[str] = field(default_factory=list)
     runs: int = 0  # script runs finished
+    told_busy: bool = False  # the page said it shares a busy server
 
 
 class Learner:
     """One websocket session on one lesson page."""
 
-    def __init__(self, url: str, page: str, name: str) -> None:
+    def __init__(self, url: str, page: str, name: str, cookie: str | None = None) -> None:
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
         self.page, self.name = page, name
+        self.cookie = cookie  # behind nginx: the cookie its sticky hash reads, one per learner (as browsers get)
         self.stats = Stats()
         self.widgets: dict[str, str] = {}  # label -> widget id (buttons, checkboxes)
         self.checkbox_values: dict[str, bool] = {}
@@ -36,8 +38,9 @@ class Learner:
         self._running = True
 
     async def connect(self) -> None:
+        headers = {"Cookie": self.cookie} if self.cookie else None
         self._socket = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**26,
-                                                open_timeout=60, ping_interval=None)
+                                                open_timeout=60, ping_interval=None, additional_headers=headers)
         asyncio.get_running_loop().create_task(self._receive())
         await self.rerun()
 
@@ -91,6 +94,8 @@ class Learner:
             which = element.WhichOneof("type")
             if which == "exception":
                 self.stats.errors.append(f"{self.name}: {element.exception.type}: {element.exception.message[:120]}")
+            elif which == "markdown" and "busy: sharing the server" in element.markdown.body:
+                self.stats.told_busy = True
             elif which in ("button", "checkbox"):
                 widget = getattr(element, which)
                 self.widgets[widget.label] = widget.id

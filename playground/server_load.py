@@ -10,6 +10,21 @@ import threading
 import time
 
 STALE_SECONDS = 30.0  # a holder not heard from for this long has gone (its tab was closed)
+PLAYER_STALE_SECONDS = 5.0  # a player reports every picture (at least every ~2 s, even on a crowded server)
+# Pictures per second one server process sends to all its players together, up to a class of this size.
+# Each session served costs the server's one event loop some time too, so past it the total goes down
+# (measured on 2 cores: 54 players at 60 pictures/s in all got 0.2-0.6/s each and clicks waited for
+# seconds; at 33/s in all, each got what it was sent and clicks were answered).
+SERVER_FRAMES_PER_SECOND = float(os.environ.get("NP_SERVER_FPS", "60"))
+COMFORTABLE_PLAYERS = 30
+
+
+def frame_interval(players: int, own_seconds: float) -> float:
+    """Seconds between one player's pictures: the pace of their own speed setting, or their fair share
+    of the server's pictures when many play, whichever is longer."""
+    players = max(1, players)
+    total = SERVER_FRAMES_PER_SECOND * max(0.5, min(1.0, COMFORTABLE_PLAYERS / players))
+    return max(own_seconds, players / total)
 
 
 class TrainingSlots:
@@ -68,7 +83,7 @@ class Players:
         with self._lock:
             self._seen[session] = now
             for other, seen in list(self._seen.items()):
-                if now - seen > 2.0:
+                if now - seen > PLAYER_STALE_SECONDS:
                     del self._seen[other]
             return len(self._seen)
 
@@ -79,7 +94,7 @@ class Players:
     def count(self) -> int:
         now = time.monotonic()
         with self._lock:
-            return sum(1 for seen in self._seen.values() if now - seen <= 2.0)
+            return sum(1 for seen in self._seen.values() if now - seen <= PLAYER_STALE_SECONDS)
 
 
 TRAINING_SLOTS = TrainingSlots()
