@@ -72,10 +72,18 @@ if lesson.source == "digits":
     trainer = digits.trainer
     names = ui.digit_data(digits.trained_on).class_names
     lesson.n_points = c2.select_slider("Points", [250, 500, 1000, 2000, 5000], value=lesson.n_points,
-                                       key=KEY("n-points"), help="A stratified, seeded sample of the test digits.")
-    images_all, labels_all = trainer.data.test_images.numpy(), trainer.data.test_labels.numpy()
-    pick = ed.sample_indices(labels_all, min(lesson.n_points, len(labels_all)), seed=SEED)
-    images, labels = images_all[pick], labels_all[pick]
+                                       key=KEY("n-points"),
+                                       help="A stratified, seeded sample of the test digits; when you ask for more "
+                                            "than the test set holds, training digits make up the rest.")
+    test_images, test_labels = trainer.data.test_images.numpy(), trainer.data.test_labels.numpy()
+    train_images, train_labels = trainer.data.train_images.numpy(), trainer.data.train_labels.numpy()
+    n_test = min(lesson.n_points, len(test_labels))
+    n_train = min(lesson.n_points - n_test, len(train_labels))
+    pick = ed.sample_indices(test_labels, n_test, seed=SEED)
+    extra = ed.sample_indices(train_labels, n_train, seed=SEED) if n_train else np.zeros(0, dtype=np.int64)
+    images = np.concatenate([test_images[pick], train_images[extra]])
+    labels = np.concatenate([test_labels[pick], train_labels[extra]])
+    pick = np.concatenate([pick, len(test_labels) + extra])  # (its length keys the caches)
     layers = ed.digit_layers(trainer.model)
     mkey = ("digits", model_key(trainer), len(pick))
     predicted = lesson.cached("predicted", mkey, lambda: trainer.probabilities(images).argmax(axis=1))
@@ -84,7 +92,8 @@ if lesson.source == "digits":
     def representation(layer) -> np.ndarray:
         return lesson.cached(f"reps-{layer}", mkey, lambda: ed.digit_representations(trainer, images, layer))
 
-    caption = f"{trainer.spec.describe()}, {trainer.epoch:.2f} epochs · {len(pick):,} test digits"
+    caption = f"{trainer.spec.describe()}, {trainer.epoch:.2f} epochs · {n_test:,} test digits" + (
+        f" + {n_train:,} training digits" if n_train else "")
 else:
     run, which = playground_run()
     names = run.class_names

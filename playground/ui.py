@@ -150,7 +150,9 @@ def _background_work() -> dict[str, bytes]:
         except Exception:  # noqa: BLE001
             log.exception("warming up the Playground engine failed")
 
-    threading.Thread(target=work, name="neural-playground-warm-up", daemon=True).start()
+    # not a daemon: a process that ends early (a test, a quick Ctrl-C) waits for it rather than tearing
+    # PyTorch down under it (which aborts the process)
+    threading.Thread(target=work, name="neural-playground-warm-up", daemon=False).start()
     return done
 
 

@@ -102,6 +102,28 @@ def test_each_layer_and_the_pca_components(lp: LessonPage) -> None:
     assert page_errors(page) == []
 
 
+def test_more_points_than_the_test_set_holds(lp: LessonPage) -> None:
+    """MNIST-5k has 1,000 test digits: asking for 5,000 adds training digits, and says so."""
+    assert lp.nudge("n-points", "End") == "5000"
+    lp.caption_matching(r"· 1,000 test digits \+ 4,000 training digits$")
+    # this many points are drawn on a canvas (no SVG mark per point): hovering shows a digit
+    chart = scatter(lp)
+    expect(chart.locator("canvas").first).to_be_visible(timeout=60_000)
+    box = chart.locator("canvas").first.bounding_box()
+    tooltip = lp.page.locator("#vg-tooltip-element")
+    for fx in (0.5, 0.4, 0.6, 0.3, 0.7):
+        for fy in (0.5, 0.4, 0.6):
+            lp.page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"], steps=3)
+            if "visible" in (tooltip.get_attribute("class") or "") if tooltip.count() else False:
+                break
+        else:
+            continue
+        break
+    expect(tooltip.locator("img")).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+    assert page_errors(lp.page) == []
+    screenshot(lp.page, "embeddings-5000")
+
+
 def pc_choices(lp: LessonPage, label: str) -> list[tuple[str, int]]:
     """The options of a component chooser: [("PC 1", 26), ...]."""
     box, options = lp.page.get_by_label(label, exact=True), lp.page.get_by_role("option")
