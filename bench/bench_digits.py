@@ -112,7 +112,9 @@ def draw_latency(page, url: str) -> float:
     """ms from the mouse-up that ends a stroke to the new reading on the page."""
     from tests.harness import wait_idle
 
-    page.goto(f"{url}/mnist-draw")
+    # the same session (a new page load would be a new learner, without the network just trained)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Draw your own digit").click()
+    page.get_by_role("heading", name="Draw your own digit").first.wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
     times = []
     strokes = [[(90, 60), (190, 60), (140, 240)], [(140, 40), (140, 240)], [(80, 80), (200, 80), (80, 220), (200, 220)],

@@ -156,6 +156,7 @@ b3.button("New model", icon=":material/restart_alt:", key=KEY("forget"), disable
 if lesson.settings_changed and not lesson.training:
     status.info("You changed the settings: **Train** starts a new network with them.", icon=":material/info:")
 progress, metrics, curves = st.empty(), st.empty(), st.empty()
+curves_drawn_at: list[float | None] = [None]  # when this page run last drew the curves
 
 
 def show_progress() -> None:
@@ -172,7 +173,12 @@ def show_progress() -> None:
         m2.metric("Training accuracy", f"{last.train_accuracy:.1%}" if last else "–")
         m3.metric("Examples / second", f"{t.examples_per_second:,.0f}")
         m4.metric("Examples seen", f"{t.examples:,}")
-    if t.history:
+    # the curves at most once a second while training (each redraw costs the browser a chart layout,
+    # taken from the core the training shares with it); every slice still moves the bar and the numbers
+    now = time.monotonic()
+    drawn = curves_drawn_at[0]
+    if t.history and (not lesson.training or drawn is None or now - drawn >= 1.0):
+        curves_drawn_at[0] = now
         rows = pd.DataFrame([r.__dict__ for r in t.history])
         curves.altair_chart(charts.training_curves(rows), width="stretch")
 
