@@ -75,40 +75,31 @@ def browser_figures() -> None:
     """In Chromium, 'Fool one digit' with a quick MLP: from a key press on the ε slider to the page showing
     the new verdict with its three images and bars (the page's whole run), median of 6 presses."""
     import numpy as np
-    from playwright.sync_api import sync_playwright
 
-    from tests.harness import AppServer, launch_browser
+    from tests.harness import app_and_page
     from tests.lesson_page import LessonPage
 
-    server = AppServer()
-    try:
-        server.wait_healthy()
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            lp = LessonPage(page, server.url, "adversarial").open("adversarial")
-            lp.quick_model()
-            times = []
-            for key in ["ArrowLeft"] * 3 + ["ArrowRight"] * 3:
-                thumb = lp.slider("one-eps")
-                thumb.focus()
-                before = thumb.get_attribute("aria-valuetext")
-                start = time.perf_counter()
-                thumb.press(key)
-                page.wait_for_function("old => document.activeElement.getAttribute('aria-valuetext') !== old",
-                                       arg=before)
-                eps = thumb.get_attribute("aria-valuetext")
-                # the images' caption names the new ε once the page has attacked and redrawn
-                page.wait_for_function(
-                    """eps => document.body.innerText.includes(`at most ε = ${eps}) · adversarial`)
-                              && document.querySelector('[data-testid="stApp"]').dataset.testScriptState
-                                 === 'notRunning'""", arg=eps, timeout=30_000)
-                times.append((time.perf_counter() - start) * 1000)
-            browser.close()
-        line("one digit attacked and redrawn in the browser (ε key press -> page)", float(np.median(times)), "ms",
-             target=200, higher_is_better=False, reference=f"worst {max(times):.0f} ms; MLP, FGSM")
-    finally:
-        server.stop()
+    with app_and_page() as (server, page):
+        lp = LessonPage(page, server.url, "adversarial").open("adversarial")
+        lp.quick_model()
+        times = []
+        for key in ["ArrowLeft"] * 3 + ["ArrowRight"] * 3:
+            thumb = lp.slider("one-eps")
+            thumb.focus()
+            before = thumb.get_attribute("aria-valuetext")
+            start = time.perf_counter()
+            thumb.press(key)
+            page.wait_for_function("old => document.activeElement.getAttribute('aria-valuetext') !== old",
+                                   arg=before)
+            eps = thumb.get_attribute("aria-valuetext")
+            # the images' caption names the new ε once the page has attacked and redrawn
+            page.wait_for_function(
+                """eps => document.body.innerText.includes(`at most ε = ${eps}) · adversarial`)
+                          && document.querySelector('[data-testid="stApp"]').dataset.testScriptState
+                             === 'notRunning'""", arg=eps, timeout=30_000)
+            times.append((time.perf_counter() - start) * 1000)
+    line("one digit attacked and redrawn in the browser (ε key press -> page)", float(np.median(times)), "ms",
+         target=200, higher_is_better=False, reference=f"worst {max(times):.0f} ms; MLP, FGSM")
 
 
 if __name__ == "__main__":

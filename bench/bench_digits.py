@@ -78,34 +78,25 @@ def main() -> None:
 
 def browser_figures() -> None:
     """In Chromium: examples/s shown by the training page (live curves on), and stroke-to-reading time."""
-    from playwright.sync_api import sync_playwright
 
-    from tests.harness import AppServer, launch_browser, wait_idle
+    from tests.harness import app_and_page, wait_idle
 
-    server = AppServer()
-    try:
-        server.wait_healthy()
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            for kind, label in (("mlp", "Multilayer perceptron"), ("cnn", "Convolutional network")):
-                page.goto(f"{server.url}/mnist-train")
-                wait_idle(page, timeout=120_000)
-                page.get_by_text(label, exact=True).click()
-                wait_idle(page)
-                page.get_by_role("button", name="Train", exact=True).click()
-                page.wait_for_timeout(1000)
-                wait_idle(page, timeout=600_000)
-                shown = page.get_by_test_id("stMetric").filter(has_text="Examples / second")
-                rate = float(shown.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
-                line(f"training speed shown by the page (live curves), default {kind.upper()}", rate, "ex/s",
-                     target=SPEED_TARGETS[kind], reference="issue: bare loop here ~32,000 (MLP) / ~3,500 (CNN)")
-                if kind == "mlp":
-                    line("stroke -> reading on 'Draw your own digit' (median of 5)", draw_latency(page, server.url),
-                         "ms", target=200, higher_is_better=False, reference="issue target")
-            browser.close()
-    finally:
-        server.stop()
+    with app_and_page() as (server, page):
+        for kind, label in (("mlp", "Multilayer perceptron"), ("cnn", "Convolutional network")):
+            page.goto(f"{server.url}/mnist-train")
+            wait_idle(page, timeout=120_000)
+            page.get_by_text(label, exact=True).click()
+            wait_idle(page)
+            page.get_by_role("button", name="Train", exact=True).click()
+            page.wait_for_timeout(1000)
+            wait_idle(page, timeout=600_000)
+            shown = page.get_by_test_id("stMetric").filter(has_text="Examples / second")
+            rate = float(shown.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
+            line(f"training speed shown by the page (live curves), default {kind.upper()}", rate, "ex/s",
+                 target=SPEED_TARGETS[kind], reference="issue: bare loop here ~32,000 (MLP) / ~3,500 (CNN)")
+            if kind == "mlp":
+                line("stroke -> reading on 'Draw your own digit' (median of 5)", draw_latency(page, server.url),
+                     "ms", target=200, higher_is_better=False, reference="issue target")
 
 
 def draw_latency(page, url: str) -> float:

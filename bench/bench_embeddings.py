@@ -107,56 +107,47 @@ HOVER_WATCH_JS = """() => { window.__npHover = new Promise((resolve) => {
 def scatter_figures() -> None:
     """In Chromium, the scatter of all 5,000 MNIST-5k digits: hover -> the digit's tooltip, and click ->
     its nearest neighbours listed (median of 5 points each)."""
-    from playwright.sync_api import sync_playwright
 
-    from tests.harness import AppServer, launch_browser, wait_idle
+    from tests.harness import app_and_page, wait_idle
     from tests.lesson_page import LessonPage
 
-    server = AppServer()
-    try:
-        server.wait_healthy()
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            lp = LessonPage(page, server.url, "embeddings").open("embeddings")
-            lp.quick_model()
-            lp.nudge("n-points", "End")
-            lp.caption_matching(r"1,000 test digits \+ 4,000 training digits$")
-            canvas = page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]').first.locator("canvas")
-            canvas.first.wait_for(timeout=60_000)  # this many points are drawn on a canvas
-            canvas.first.scroll_into_view_if_needed()
-            box = canvas.first.bounding_box()
-            grid = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-                    for fy in (0.35, 0.45, 0.55, 0.65) for fx in (0.3, 0.4, 0.5, 0.6)]
-            hovers, clicks, settled = [], [], []
-            for x, y in grid:
-                if len(hovers) == 5:
-                    break
-                page.mouse.move(box["x"] + 5, box["y"] + 5)  # off the points: the tooltip goes
-                page.wait_for_function("() => !document.querySelector('#vg-tooltip-element.visible')")
-                page.evaluate(HOVER_WATCH_JS)
-                page.mouse.move(x, y)
-                try:
-                    page.wait_for_function("() => document.querySelector('#vg-tooltip-element.visible img')",
-                                           timeout=2_000)
-                except Exception:  # noqa: BLE001 - no point under this spot: try the next
-                    continue
-                hovers.append(float(page.evaluate("window.__npHover")))
-                shown = "() => (document.body.innerText.match(/Point \\d+: label/) || [''])[0]"
-                before = page.evaluate(shown)
-                start = time.perf_counter()
-                page.mouse.click(x, y)
-                page.wait_for_function(f"b => ({shown})() !== '' && ({shown})() !== b", arg=before, timeout=30_000)
-                clicks.append((time.perf_counter() - start) * 1000)
-                wait_idle(page, timeout=60_000)
-                settled.append((time.perf_counter() - start) * 1000)
-            browser.close()
-        line("5,000-point scatter: hover -> digit tooltip (median of 5)", float(np.median(hovers)), "ms",
-             target=300, higher_is_better=False, reference=f"worst {max(hovers):.0f} ms")
-        line("5,000-point scatter: click -> neighbours listed (median of 5)", float(np.median(clicks)), "ms",
-             target=300, higher_is_better=False, reference=f"worst {max(clicks):.0f} ms; page idle again after {np.median(settled):.0f} ms")
-    finally:
-        server.stop()
+    with app_and_page() as (server, page):
+        lp = LessonPage(page, server.url, "embeddings").open("embeddings")
+        lp.quick_model()
+        lp.nudge("n-points", "End")
+        lp.caption_matching(r"1,000 test digits \+ 4,000 training digits$")
+        canvas = page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]').first.locator("canvas")
+        canvas.first.wait_for(timeout=60_000)  # this many points are drawn on a canvas
+        canvas.first.scroll_into_view_if_needed()
+        box = canvas.first.bounding_box()
+        grid = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+                for fy in (0.35, 0.45, 0.55, 0.65) for fx in (0.3, 0.4, 0.5, 0.6)]
+        hovers, clicks, settled = [], [], []
+        for x, y in grid:
+            if len(hovers) == 5:
+                break
+            page.mouse.move(box["x"] + 5, box["y"] + 5)  # off the points: the tooltip goes
+            page.wait_for_function("() => !document.querySelector('#vg-tooltip-element.visible')")
+            page.evaluate(HOVER_WATCH_JS)
+            page.mouse.move(x, y)
+            try:
+                page.wait_for_function("() => document.querySelector('#vg-tooltip-element.visible img')",
+                                       timeout=2_000)
+            except Exception:  # noqa: BLE001 - no point under this spot: try the next
+                continue
+            hovers.append(float(page.evaluate("window.__npHover")))
+            shown = "() => (document.body.innerText.match(/Point \\d+: label/) || [''])[0]"
+            before = page.evaluate(shown)
+            start = time.perf_counter()
+            page.mouse.click(x, y)
+            page.wait_for_function(f"b => ({shown})() !== '' && ({shown})() !== b", arg=before, timeout=30_000)
+            clicks.append((time.perf_counter() - start) * 1000)
+            wait_idle(page, timeout=60_000)
+            settled.append((time.perf_counter() - start) * 1000)
+    line("5,000-point scatter: hover -> digit tooltip (median of 5)", float(np.median(hovers)), "ms",
+         target=300, higher_is_better=False, reference=f"worst {max(hovers):.0f} ms")
+    line("5,000-point scatter: click -> neighbours listed (median of 5)", float(np.median(clicks)), "ms",
+         target=300, higher_is_better=False, reference=f"worst {max(clicks):.0f} ms; page idle again after {np.median(settled):.0f} ms")
 
 
 if __name__ == "__main__":

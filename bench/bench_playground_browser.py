@@ -6,10 +6,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from playwright.sync_api import sync_playwright
-
 from bench.report import header, line
-from tests.harness import AppServer, launch_browser, wait_idle
+from tests.harness import app_and_page, wait_idle
 
 DEEP = ("dataset=spiral&networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true&xTimesY=true"
         "&sinX=true&sinY=true&batchSize=10&activation=tanh")
@@ -88,29 +86,21 @@ def control_latency(page, url: str) -> list[float]:
 
 def main() -> None:
     header("Playground in Chromium (headless, this machine)")
-    server = AppServer()
-    try:
-        server.wait_healthy()
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            fps, eps = measure_play(page, f"{server.url}/playground?{DEEP}")
-            line("deep spiral (6×8, all features): picture frames", fps, "frames/s", target=15,
-                 reference="TF Playground: 16 frames/s")
-            line("deep spiral: epochs shown by the counter", eps, "epochs/s", target=100,
-                 reference="TF Playground: 16 epochs/s")
-            fps, eps = measure_play(page, f"{server.url}/playground")
-            line("default network (circle, 4-2): picture frames", fps, "frames/s", target=20,
-                 reference="TF Playground: ~58.6 (one epoch per frame)")
-            line("default network: epochs shown by the counter", eps, "epochs/s", target=300,
-                 reference="TF Playground: 58.6 epochs/s")
-            latencies = control_latency(page, f"{server.url}/playground")
-            line("click on a control -> new picture (worst of feature, layer, neuron, activation)",
-                 max(latencies), "ms", target=300, higher_is_better=False,
-                 reference=f"each: {', '.join(f'{v:.0f}' for v in latencies)} ms; median {statistics.median(latencies):.0f}")
-            browser.close()
-    finally:
-        server.stop()
+    with app_and_page(height=1000) as (server, page):
+        fps, eps = measure_play(page, f"{server.url}/playground?{DEEP}")
+        line("deep spiral (6×8, all features): picture frames", fps, "frames/s", target=15,
+             reference="TF Playground: 16 frames/s")
+        line("deep spiral: epochs shown by the counter", eps, "epochs/s", target=100,
+             reference="TF Playground: 16 epochs/s")
+        fps, eps = measure_play(page, f"{server.url}/playground")
+        line("default network (circle, 4-2): picture frames", fps, "frames/s", target=20,
+             reference="TF Playground: ~58.6 (one epoch per frame)")
+        line("default network: epochs shown by the counter", eps, "epochs/s", target=300,
+             reference="TF Playground: 58.6 epochs/s")
+        latencies = control_latency(page, f"{server.url}/playground")
+        line("click on a control -> new picture (worst of feature, layer, neuron, activation)",
+             max(latencies), "ms", target=300, higher_is_better=False,
+             reference=f"each: {', '.join(f'{v:.0f}' for v in latencies)} ms; median {statistics.median(latencies):.0f}")
 
 
 if __name__ == "__main__":

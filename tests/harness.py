@@ -131,6 +131,19 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
 
 
+@contextlib.contextmanager
+def app_and_page(width: int = 1400, height: int = 1100, **server_kwargs) -> Iterator[tuple[AppServer, object]]:
+    """A server started here and one Chromium page (for benchmarks and screenshots); both stopped after."""
+    from playwright.sync_api import sync_playwright
+
+    with running_app(**server_kwargs) as server, sync_playwright() as p:
+        browser = launch_browser(p)
+        try:
+            yield server, browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished and no skeleton placeholder is left."""
     page.wait_for_selector(IDLE, timeout=timeout)
@@ -138,6 +151,36 @@ def wait_idle(page, timeout: float = 30_000) -> None:
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout
     )
     page.wait_for_selector(IDLE, timeout=timeout)
+
+
+_COUNT_RUNS = """() => {
+  if (window.__npRuns === undefined) {
+    window.__npRuns = 0;
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') === 'running') window.__npRuns++;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__npRuns;
+}"""
+
+
+def script_runs(page) -> int:
+    """How many script runs the page has seen start (counted from the first call)."""
+    return page.evaluate(_COUNT_RUNS)
+
+
+def after_run(page, action, timeout: float = 60_000, start_within: float = 3_000) -> None:
+    """Do `action`, wait until the run it causes has started (if one does within `start_within` ms: a very
+    quick run may be drawn start and end at once, unseen) and until the app is idle again. wait_idle alone
+    may pass before that run has even started."""
+    import contextlib
+
+    before = script_runs(page)
+    action()
+    with contextlib.suppress(Exception):
+        page.wait_for_function("n => window.__npRuns > n", arg=before, timeout=start_within)
+    wait_idle(page, timeout=timeout)
 
 
 def wait_rerun(page, timeout: float = 60_000, start_within: float = 3_000) -> None:
@@ -170,17 +213,12 @@ def screenshot(page, name: str) -> Path:
 
 
 def _shoot(paths: list[str]) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with running_app() as server, sync_playwright() as p:
-        browser = launch_browser(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with app_and_page(height=1000) as (server, page):
         for path in paths or [""]:
             page.goto(f"{server.url}/{path.lstrip('/')}")
             wait_idle(page, timeout=120_000)
             out = screenshot(page, "dev-" + (path.strip("/").replace("/", "_").replace("?", "_") or "home"))
             print(out, page_errors(page) or "no errors")
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -7,28 +7,15 @@ A learner's session lives as long as the browser tab's connection: `page.goto` s
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.harness import wait_idle
+from tests.harness import after_run, script_runs, wait_idle
 
 PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
-
-_COUNT_RUNS = """() => {
-  if (window.__npRuns === undefined) {
-    window.__npRuns = 0;
-    const app = document.querySelector('[data-testid="stApp"]');
-    new MutationObserver(() => {
-      if (app.getAttribute('data-test-script-state') === 'running') window.__npRuns++;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  }
-  return window.__npRuns;
-}"""
 
 _GRID_ROWS = """el => {
   const table = el.querySelector('table[role="grid"]');
@@ -83,16 +70,11 @@ class LessonPage:
     # ------------------------------------------------------------------ waiting for the app
     def runs(self) -> int:
         """How many script runs this tab has seen start (counted from the first call)."""
-        return self.page.evaluate(_COUNT_RUNS)
+        return script_runs(self.page)
 
     def after(self, action: Callable[[], object], timeout: float = 60_000, start_within: float = 3_000) -> None:
-        """Do `action`, wait until the run it causes has started (if one does within `start_within` ms)
-        and until the app is idle again."""
-        before = self.runs()
-        action()
-        with contextlib.suppress(PlaywrightTimeoutError):
-            self.page.wait_for_function("n => window.__npRuns > n", arg=before, timeout=start_within)
-        wait_idle(self.page, timeout=timeout)
+        """Do `action`, wait until the run it causes has started and until the app is idle again."""
+        after_run(self.page, action, timeout=timeout, start_within=start_within)
 
     def idle(self, timeout: float = 60_000) -> None:
         wait_idle(self.page, timeout=timeout)

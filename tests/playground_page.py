@@ -7,15 +7,13 @@ how a test finds a link on the canvas or reads the loss chart's history.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlparse
 
 from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.harness import wait_idle
+from tests.harness import after_run, script_runs, wait_idle
 
 VIEW = "el.getRootNode().__npv"  # the NetworkView object, from any element of the view
 EPOCH_ZERO = "000,000"
@@ -45,28 +43,11 @@ class PlaygroundPage:
 
     def runs(self) -> int:
         """How many script runs this page has seen start since the count was set up."""
-        return self.page.evaluate(
-            """() => {
-                 if (window.__npRuns === undefined) {
-                   window.__npRuns = 0;
-                   const app = document.querySelector('[data-testid="stApp"]');
-                   new MutationObserver(() => {
-                     if (app.getAttribute('data-test-script-state') === 'running') window.__npRuns++;
-                   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-                 }
-                 return window.__npRuns;
-               }"""
-        )
+        return script_runs(self.page)
 
     def run_after(self, action: Callable[[], object], timeout: float = 30_000) -> None:
-        """Do `action` and wait until the page run it causes has finished (wait_idle alone may pass
-        before that run has even started). A very quick run can go unseen (the browser may draw its
-        start and its end at once): after 5 s without one, this only waits for the page to be idle."""
-        before = self.runs()
-        action()
-        with contextlib.suppress(PlaywrightTimeoutError):
-            self.page.wait_for_function("n => window.__npRuns > n", arg=before, timeout=5_000)
-        self.wait_idle(timeout=timeout)
+        """Do `action` and wait until the page run it causes has finished (see harness.after_run)."""
+        after_run(self.page, action, timeout=timeout, start_within=5_000)
 
     # ------------------------------------------------------------------ the network view
     @property
