@@ -194,7 +194,7 @@ elif view == VIEWS[1]:
     fgsm_curve = lesson.cached("fgsm-curve", key, lambda: attacks.accuracy_vs_eps(model, test_images[:n], test_labels[:n]))
     rows = [{"curve": "your network, FGSM", "kind": "yours", "eps": e, "accuracy": a} for e, a in fgsm_curve]
     if st.button(f"Add the PGD curve ({lesson.steps} steps)", key=KEY("pgd-curve"), icon=":material/add_chart:") or \
-            ("pgd-curve" in lesson._cache and lesson._cache["pgd-curve"][0] == key):
+            lesson.results.has("pgd-curve", key):
         with st.spinner("Attacking every test digit with PGD…"):
             pgd_curve = lesson.cached("pgd-curve", key, lambda: attacks.accuracy_vs_eps(
                 model, test_images[:n], test_labels[:n], attack="pgd", steps=lesson.steps))

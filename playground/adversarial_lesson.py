@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from playground.adversarial_training import AdversarialConfig, AdversarialTrainer
+from playground.keyed_results import KeyedResults
 
 
 @dataclass
@@ -20,19 +21,15 @@ class AdversarialLesson:
     training: bool = False
     eps_2d: float = 0.5
     chosen_point: int | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
+    results: KeyedResults = field(default_factory=KeyedResults, repr=False)
 
     def cached(self, name: str, model_key: tuple, compute):
         """A result for one model state (its trainer id and version), recomputed when the model changes."""
-        hit = self._cache.get(name)
-        if hit is None or hit[0] != model_key:
-            hit = (model_key, compute())
-            self._cache[name] = hit
-        return hit[1]
+        return self.results.get(name, model_key, compute)
 
     def forget_robust(self) -> None:
         self.robust, self.training = None, False
-        self._cache = {k: v for k, v in self._cache.items() if not k.startswith("robust")}
+        self.results.forget("robust")
 
 
 def model_key(trainer) -> tuple:

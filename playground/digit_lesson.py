@@ -10,6 +10,7 @@ import numpy as np
 from playground.digit_inspect import unit_responses
 from playground.digit_models import ModelSpec
 from playground.digit_training import DigitTensors, DigitTrainer, ExtraExamples, TrainConfig
+from playground.keyed_results import KeyedResults
 
 DEFAULT_SPECS = {
     "mlp": ModelSpec(kind="mlp", hidden=(256,)),
@@ -30,7 +31,7 @@ class DigitLesson:
     last_drawing: np.ndarray | None = None  # the learner's latest drawing, as a 28×28 digit (for other lessons)
     url_applied: bool = False  # the page's link (or the class preset) has been read
     run_started: float = 0.0  # when this training run started (a class may limit its seconds)
-    _cache: dict = field(default_factory=dict, repr=False)  # results computed from one model version
+    results: KeyedResults = field(default_factory=KeyedResults, repr=False)  # from one model version
 
     # ------------------------------------------------------------------ the model
 
@@ -44,7 +45,7 @@ class DigitLesson:
     def new_trainer(self, data: DigitTensors) -> DigitTrainer:
         self.trainer = DigitTrainer(self.spec, self.config, data, self.extra)
         self.trained_on = self.source
-        self._cache.clear()
+        self.results.forget()
         return self.trainer
 
     def start(self, data: DigitTensors, max_examples: int | None = None) -> None:
@@ -65,7 +66,7 @@ class DigitLesson:
 
     def forget_model(self) -> None:
         self.trainer, self.training = None, False
-        self._cache.clear()
+        self.results.forget()
 
     def choose_kind(self, kind: str) -> None:
         self.spec, self.config = DEFAULT_SPECS[kind], replace(DEFAULT_CONFIGS[kind], seed=self.config.seed)
@@ -75,7 +76,7 @@ class DigitLesson:
     def add_drawing(self, image: np.ndarray, label: int) -> None:
         self.extra.images.append(np.asarray(image, dtype=np.uint8).reshape(28, 28))
         self.extra.labels.append(int(label))
-        self._cache.pop("drawings", None)
+        self.results.forget("drawings")
 
     def drawing_counts(self) -> np.ndarray:
         return np.bincount(np.asarray(self.extra.labels, dtype=np.int64), minlength=10)
@@ -89,11 +90,7 @@ class DigitLesson:
     def cached(self, name: str, compute):
         """A result computed from the current model, recomputed after the model trains further."""
         version = (id(self.trainer), self.trainer.version if self.trainer else -1)
-        hit = self._cache.get(name)
-        if hit is None or hit[0] != version:
-            hit = (version, compute())
-            self._cache[name] = hit
-        return hit[1]
+        return self.results.get(name, version, compute)
 
     def test_probabilities(self) -> np.ndarray:
         t = self.trainer

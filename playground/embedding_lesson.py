@@ -9,6 +9,7 @@ import numpy as np
 
 from playground.digit_pictures import ink_on_paper
 from playground.embedding_data import TrainingSnapshots
+from playground.keyed_results import KeyedResults
 from playground.network_frames import data_uri
 from playground.png import encode_png
 from playground.projections import TSNE
@@ -31,14 +32,11 @@ class EmbeddingLesson:
     recorder: object | None = None  # the trainer that records snapshots
     recording: bool = False
     snapshot_key: tuple = ()
-    _cache: dict = field(default_factory=dict, repr=False)
+    results: KeyedResults = field(default_factory=KeyedResults, repr=False)
 
     def cached(self, name: str, key: tuple, compute):
-        hit = self._cache.get(name)
-        if hit is None or hit[0] != key:
-            hit = (key, compute())
-            self._cache[name] = hit
-        return hit[1]
+        """A result for one state of the model and settings (`key`), recomputed when it changes."""
+        return self.results.get(name, key, compute)
 
     def tsne_for(self, key: tuple, reps: np.ndarray, seed: int) -> TSNE:
         """The t-SNE of these settings: the same object while they stay the same (so it can pause)."""
