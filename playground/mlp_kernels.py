@@ -72,13 +72,20 @@ def example_loss(loss, out, first, n_out, target, n):
         z = out[first, n]
         return max(z, 0.0) - z * target + math.log1p(math.exp(-abs(z)))
     # LOSS_CE: logsumexp(z) - z[target]
+    m, s = _max_and_exp_sum(out, first, n_out, n)
+    return m + math.log(s) - out[first + int(target), n]
+
+
+@njit(cache=True, nogil=True)
+def _max_and_exp_sum(out, first, n_out, n):
+    """(m, Σ exp(z_k - m)) over example n's logits, m = max z_k: softmax and logsumexp without overflow."""
     m = out[first, n]
     for k in range(1, n_out):
         m = max(m, out[first + k, n])
     s = 0.0
     for k in range(n_out):
         s += math.exp(out[first + k, n] - m)
-    return m + math.log(s) - out[first + int(target), n]
+    return m, s
 
 
 @njit(cache=True, nogil=True)
@@ -91,12 +98,7 @@ def output_delta(loss, out, dact, first, n_out, target, delta, n):
         p = 1.0 / (1.0 + math.exp(-z)) if z >= 0.0 else math.exp(z) / (1.0 + math.exp(z))
         delta[first, n] = p - target
     else:  # softmax(z) - onehot(target)
-        m = out[first, n]
-        for k in range(1, n_out):
-            m = max(m, out[first + k, n])
-        s = 0.0
-        for k in range(n_out):
-            s += math.exp(out[first + k, n] - m)
+        m, s = _max_and_exp_sum(out, first, n_out, n)
         for k in range(n_out):
             onehot = 1.0 if k == int(target) else 0.0
             delta[first + k, n] = math.exp(out[first + k, n] - m) / s - onehot
