@@ -19,7 +19,7 @@ from playground.playground_lesson import PlaygroundLesson
 from playground.playground_settings import LEARNING_RATES, REGULARIZATION_RATES
 from playground.playground_url import to_query
 from playground.playground_view import CHANNEL, frame_payload, mount_payload, valid_selection
-from playground.server_load import PLAYERS, frame_interval
+from playground.server_load import BUSY_PLAYERS, PLAYERS, frame_interval
 
 LESSON = "playground"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -30,7 +30,6 @@ DATASET_LABELS = {
     "spiral3": "Spirals", "blobs": "Blobs", "reg-plane": "Plane", "reg-gauss": "Bumps",
 }
 # Pictures per second the whole server aims to send: when many learners play, each gets a fair share.
-BUSY = 24  # above this many learners playing, the page says it shares the server
 # speed -> (epochs per frame, seconds per frame); None = as many epochs as fit in the frame
 SPEED_PLAN = {"slow-motion": (1, 0.6), "slow": (1, 0.1), "normal": (1, 1 / 60), "fast": (12, 1 / 30),
               "fastest": (None, 1 / 25)}
@@ -177,7 +176,7 @@ def play(pump, busy) -> None:
         frame_seconds = frame_interval(players, own_frame_seconds)
         if frames % 20 == 0:
             with busy:
-                ui.busy_notice(players, BUSY)
+                ui.busy_notice(players, BUSY_PLAYERS)
         n = per_frame if lesson.stop_epoch is None else max(0, min(per_frame, lesson.stop_epoch - run.epoch))
         run.train(n, loss_every_epoch=n <= 1)
         train_seconds = time.perf_counter() - start

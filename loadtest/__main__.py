@@ -20,11 +20,11 @@ from collections.abc import Iterator
 
 from loadtest.client import Learner
 from playground.paths import REPO_ROOT
+from playground.server_load import BUSY_PLAYERS
 from tests.harness import AppServer
 
 TARGETS = {"min_fps": 2.0, "fairness": 1 / 3, "p95_latency": 1.0, "memory_gb": 3.0}
 CLASS_SIZE = 30  # the targets on speed are for a class of this size; above it, fair sharing and a notice
-BUSY_ABOVE = 24  # lessons/playground.py's BUSY: above this many players the page says it is busy
 
 
 class Servers:
@@ -108,7 +108,7 @@ async def run_class(n: int, seconds: float, servers: Servers) -> dict:
     for learner in learners:
         await learner.close()
     # (behind nginx the sticky hash splits learners unevenly: a quieter process rightly says nothing)
-    told = sum(one.stats.told_busy for one in players) if len(servers.apps) == 1 and n - trainers > BUSY_ABOVE else None
+    told = sum(one.stats.told_busy for one in players) if len(servers.apps) == 1 and n - trainers > BUSY_PLAYERS else None
     return {"n": n, "fps": fps, "latencies": latencies, "errors": errors, "memory": peak_memory,
             "trainers": trainers, "processes": len(servers.apps), "told_busy": told}
 

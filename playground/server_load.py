@@ -17,6 +17,7 @@ PLAYER_STALE_SECONDS = 5.0  # a player reports every picture (at least every ~2 
 # seconds; at 33/s in all, each got what it was sent and clicks were answered).
 SERVER_FRAMES_PER_SECOND = float(os.environ.get("NP_SERVER_FPS", "60"))
 COMFORTABLE_PLAYERS = 30
+BUSY_PLAYERS = 24  # above this many players, the Playground says it shares the server
 
 
 def frame_interval(players: int, own_seconds: float) -> float:

@@ -571,7 +571,7 @@ def challenge_panel(challenge_key: str, attempt, url: str) -> None:
                     st.error(str(error))
 
 
-def busy_notice(players: int, threshold: int = 24) -> None:
+def busy_notice(players: int, threshold: int) -> None:
     """Say so when many learners share the server (pictures then come less often for everyone)."""
     if players > threshold:
         st.caption(f":material/hourglass_top: busy: sharing the server with {players} learners — pictures "
