@@ -95,37 +95,37 @@ def browser_figures() -> None:
             line(f"training speed shown by the page (live curves), default {kind.upper()}", rate, "ex/s",
                  target=SPEED_TARGETS[kind], reference="issue: bare loop here ~32,000 (MLP) / ~3,500 (CNN)")
             if kind == "mlp":
-                line("stroke -> reading on 'Draw your own digit' (median of 5)", draw_latency(page, server.url),
-                     "ms", target=200, higher_is_better=False, reference="issue target")
+                median, worst = draw_latency(page, server.url)
+                line("stroke -> reading on 'Draw your own digit' (median of 10)", median, "ms", target=200,
+                     higher_is_better=False, reference=f"worst {worst:.0f} ms; timed in the page from the pointer-up")
 
 
-def draw_latency(page, url: str) -> float:
-    """ms from the mouse-up that ends a stroke to the new reading on the page."""
-    from tests.harness import wait_idle
+def draw_latency(page, url: str) -> tuple[float, float]:
+    """ms from the pointer-up that ends a stroke to the new reading on the page (timed inside the page),
+    median and worst of 10 strokes."""
+    from tests.harness import redraw_ms, wait_idle
 
     # the same session (a new page load would be a new learner, without the network just trained)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Draw your own digit").click()
     page.get_by_role("heading", name="Draw your own digit").first.wait_for(timeout=60_000)
     wait_idle(page, timeout=60_000)
+    pad = page.locator("canvas.npp-canvas")
     times = []
     strokes = [[(90, 60), (190, 60), (140, 240)], [(140, 40), (140, 240)], [(80, 80), (200, 80), (80, 220), (200, 220)],
                [(100, 60), (180, 60), (180, 140), (100, 140), (180, 240)], [(90, 200), (140, 40), (190, 200)]]
-    for stroke in strokes:
-        page.get_by_role("button", name="Clear").click()
-        wait_idle(page)
-        box = page.locator("canvas").first.bounding_box()
+    for stroke in strokes * 2:
+        clear = page.get_by_role("button", name="Clear", exact=True)
+        if clear.is_enabled():
+            clear.click()
+            page.get_by_text("Your network's reading appears here as soon as you draw.").wait_for()
+            wait_idle(page)
+        box = pad.bounding_box()
         page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
         page.mouse.down()
         for x, y in stroke[1:]:
             page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
-        page.evaluate("""() => { window.__npRead = new Promise((resolve) => {
-            const start = performance.now();
-            const seen = () => document.body.innerText.includes('Read as');
-            const poll = () => seen() ? resolve(performance.now() - start) : requestAnimationFrame(poll);
-            requestAnimationFrame(poll); }); }""")
-        page.mouse.up()
-        times.append(float(page.evaluate("window.__npRead")))
-    return float(np.median(times))
+        times.append(redraw_ms(page, "pointerup", "Read as", page.mouse.up))
+    return float(np.median(times)), max(times)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ from playground.digit_pictures import prediction_cards
 from playground.playground_lesson import PlaygroundLesson
 from playground.playground_run import PlaygroundRun
 from playground.playground_settings import PlaygroundSettings
-from playground.png import encode_png
+from playground.png import data_uri, encode_png
+from playground.probability_bars import probability_bars
 
 LESSON = "adversarial"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -94,18 +95,6 @@ def attack_settings(prefix: str, show_target: bool = True) -> None:
                                      key=KEY(f"{prefix}-target"))
 
 
-def probability_bars(before: np.ndarray, after: np.ndarray, names: tuple[str, ...]) -> alt.Chart:
-    frame = pd.DataFrame({"class": list(names) * 2, "probability": np.concatenate([before, after]),
-                          "image": ["original"] * len(names) + ["adversarial"] * len(names)})
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("class:N", sort=list(names)), xOffset=alt.XOffset("image:N", sort=["original", "adversarial"]),
-        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("image:N", scale=alt.Scale(domain=["original", "adversarial"], range=["#9aa5b1", "#cf222e"]),
-                        title=None),
-        tooltip=["image", "class", alt.Tooltip("probability:Q", format=".1%")],
-    ).properties(height=220)
-
-
 def curve_chart(rows: list[dict]) -> alt.Chart:
     frame = pd.DataFrame(rows)
     return alt.Chart(frame).mark_line(point=True).encode(
@@ -141,7 +130,10 @@ if view in VIEWS[:4]:
     st.caption(f"Your network: {trainer.spec.describe()}, {trainer.epoch:.2f} epochs, test accuracy "
                f"{trainer.history[-1].test_accuracy:.1%}" if trainer.history else trainer.spec.describe())
 
-if view == VIEWS[0]:
+
+@st.fragment
+def fool_one_digit() -> None:
+    """One digit attacked and redrawn. A fragment: moving ε or changing the digit reruns only this view."""
     attack_settings("one")
     c1, c2, c3 = st.columns([1.2, 1, 1])
     sources = ["test digit"] + (["my last drawing"] if digits.last_drawing is not None else [])
@@ -161,8 +153,8 @@ if view == VIEWS[0]:
     result = attacks.attack_one(model, image, label, lesson.eps, lesson.attack, lesson.target, steps=lesson.steps)
     left, right = st.columns([1.3, 1])
     with left:
-        st.image(encode_png(digit_triptych(result.original, result.perturbation, result.adversarial, result.scale)),
-                 width="stretch")
+        st.image(data_uri(encode_png(digit_triptych(result.original, result.perturbation, result.adversarial,
+                                                    result.scale))), width="stretch")
         scale = f"magnified ×{1 / result.scale:.0f}" if result.scale > 0 else "no change"
         st.caption(f"Original · perturbation ({scale}: blue adds ink, orange removes it; every pixel changes by "
                    f"at most ε = {lesson.eps:.2f}) · adversarial")
@@ -174,8 +166,9 @@ if view == VIEWS[0]:
         else:
             st.success(f"**Not fooled** at ε = {lesson.eps:.2f}: still read as {names[after]} "
                        f"({result.adversarial_probabilities[after]:.0%}). Try a larger ε or PGD.", icon=":material/shield:")
-        st.altair_chart(probability_bars(result.original_probabilities, result.adversarial_probabilities, names),
-                        width="stretch")
+        st.vega_lite_chart(*probability_bars({"original": result.original_probabilities,
+                                              "adversarial": result.adversarial_probabilities}, names, height=220),
+                           width="stretch")
     link = {"attack": lesson.attack, "eps": f"{lesson.eps:g}", "steps": str(lesson.steps)}
     if source == "test digit":
         link["digit"] = str(index)
@@ -186,6 +179,9 @@ if view == VIEWS[0]:
                        lambda: check_seven_to_three(result, int(index) if source == "test digit" else None),
                        url="/adversarial?" + urlencode(link))
 
+
+if view == VIEWS[0]:
+    fool_one_digit()
 elif view == VIEWS[1]:
     st.markdown("Accuracy on the test digits when every one of them is attacked with the same ε. At ε = 0 it is "
                 "the clean accuracy. The dashed line is the PyTorch tutorial's published FGSM curve for its LeNet "

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from playground import digit_inspect as inspect
 from playground import ui
-from playground.digit_drawing import EmptyDrawing, mnist_from_canvas
+from playground.digit_drawing import BadPicture, EmptyDrawing, mnist_from_canvas, picture_from_data_url
 from playground.digit_lesson import DigitLesson
 from playground.digit_pictures import image_grid, ink_on_paper, maps_grid, vector_strip
-from playground.png import encode_png, upscale
+from playground.png import data_uri, encode_png, upscale
+from playground.probability_bars import probability_bars
 
 LESSON = "mnist-draw"
 STATE = "mnist"
@@ -43,69 +42,70 @@ if len(names) != 10 or not names[0].isdigit():
     st.warning(f"Your network was trained on {lesson.trained_on}, whose classes are not digits; "
                "drawings are read as those classes.")
 
-try:  # the canvas component needs a running app server (it raises inside AppTest)
-    from streamlit_drawable_canvas import st_canvas
-except Exception:  # noqa: BLE001
-    st_canvas = None
 
-draw_col, read_col = st.columns([1, 2], gap="large")
-digit = None
-with draw_col:
-    st.markdown("**Draw here**")
-    if st_canvas is None:
-        st.warning("The drawing canvas cannot start here; open the app with `make run` to draw.")
-        canvas = None
-    else:
-        canvas = st_canvas(stroke_width=20, stroke_color="#FFFFFF", background_color="#000000", width=CANVAS,
-                           height=CANVAS, drawing_mode="freedraw", return_image_data=True,
-                           key=KEY(f"canvas-{st.session_state.get(KEY('canvas-round'), 0)}"))
-    if st.button("Clear", icon=":material/ink_eraser:", key=KEY("clear-canvas")):
-        st.session_state[KEY("canvas-round")] = st.session_state.get(KEY("canvas-round"), 0) + 1
-        st.rerun()
-    if canvas is not None and canvas.image_data is not None:
-        try:
-            digit = mnist_from_canvas(canvas.image_data)
-            lesson.last_drawing = digit
-        except EmptyDrawing as empty:
-            st.info(str(empty), icon=":material/draw:")
-
-with read_col:
+def show_reading(digit: np.ndarray | None, note: str) -> None:
+    """The digit as the network sees it, what it reads, and every layer's activations. Before anything is
+    drawn the same places show a blank digit, `note` and empty bars, so a stroke only changes what is in
+    them (the browser updates the page instead of building it)."""
     if digit is None:
-        st.markdown("Your network's reading appears here as soon as you draw.")
+        layers, p = [], np.zeros(len(names))
     else:
         layers, p = inspect.activations(trainer.model, digit)
-        best = int(p.argmax())
-        c1, c2 = st.columns([1, 2])
-        with c1:
-            st.image(encode_png(upscale(ink_on_paper(digit), 5)), width=140, caption="As the network sees it (28×28)")
+    best = int(p.argmax()) if digit is not None else None
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        blank = np.zeros((28, 28), dtype=np.uint8)
+        st.image(data_uri(encode_png(upscale(ink_on_paper(blank if digit is None else digit), 5))), width=140,
+                 caption="As the network sees it (28×28)")
+        if best is None:
+            st.markdown(note)
+        else:
             st.markdown(f"### Read as **{names[best]}**")
             st.caption(f"{p[best]:.0%} sure" + (" — not very sure" if p[best] < 0.6 else ""))
-        with c2:
-            bars = pd.DataFrame({"class": list(names), "probability": p, "best": [i == best for i in range(len(names))]})
-            st.altair_chart(alt.Chart(bars).mark_bar().encode(
-                x=alt.X("class:N", sort=list(names)), y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-                color=alt.condition("datum.best", alt.value("#0877bd"), alt.value("#9aa5b1")),
-                tooltip=["class", alt.Tooltip("probability:Q", format=".1%")]).properties(height=190),
-                width="stretch")
-        for layer in layers:
-            v = layer.values
-            if layer.is_map:
-                st.caption(f"{layer.name}: {v.shape[0]} feature maps")
-                st.image(encode_png(maps_grid(v, ncols=min(16, v.shape[0]), scale=max(1, 42 // v.shape[1]))))
-            else:
-                st.caption(f"{layer.name}: {v.shape[0]} numbers")
-                st.image(encode_png(vector_strip(v, cell=10 if v.shape[0] <= 64 else 6)))
+    with c2:
+        st.vega_lite_chart(*probability_bars({"probability": p}, names, highlight=best, height=190), width="stretch")
+    for layer in layers:
+        v = layer.values
+        if layer.is_map:
+            st.caption(f"{layer.name}: {v.shape[0]} feature maps")
+            st.image(data_uri(encode_png(maps_grid(v, ncols=min(16, v.shape[0]), scale=max(1, 42 // v.shape[1])))))
+        else:
+            st.caption(f"{layer.name}: {v.shape[0]} numbers")
+            st.image(data_uri(encode_png(vector_strip(v, cell=10 if v.shape[0] <= 64 else 6))))
 
-# ------------------------------------------------------------------------------------------------ teach it
-st.subheader("Teach it your handwriting")
-c1, c2, c3 = st.columns([1.2, 1, 2])
-label = c1.selectbox("This drawing is a", range(len(names)), format_func=lambda i: names[i], key=KEY("label"))
-if c2.button("Add to my training set", icon=":material/add:", key=KEY("add"), disabled=digit is None,
-             help="Draw something first." if digit is None else None):
-    lesson.add_drawing(digit, int(label))
-    st.toast(f"Added a {names[label]}: {len(lesson.extra)} drawings of yours.")
-counts = lesson.drawing_counts()
-c3.markdown("Your drawings: " + (", ".join(f"{names[i]}: {n}" for i, n in enumerate(counts) if n) or "none yet"))
+
+@st.fragment
+def draw_and_read() -> None:
+    """The pad, the reading and 'add it to my training set'. A fragment: a stroke reruns only this."""
+    draw_col, read_col = st.columns([1, 2], gap="large")
+    digit = None
+    with draw_col:
+        st.markdown("**Draw here**")
+        drawing = lesson.pad_drawing = ui.digit_pad(KEY("pad"), lesson.pad_drawing, size=CANVAS)
+        if drawing is not None:
+            try:
+                digit = mnist_from_canvas(picture_from_data_url(drawing.get("png")))
+                lesson.last_drawing = digit
+            except EmptyDrawing as empty:
+                st.info(str(empty), icon=":material/draw:")
+            except BadPicture as bad:
+                st.warning(f"{bad} Clear the pad and draw again.", icon=":material/broken_image:")
+    with read_col:
+        show_reading(digit, "Your network's reading appears here as soon as you draw.")
+
+    st.subheader("Teach it your handwriting")
+    c1, c2, c3 = st.columns([1.2, 1, 2])
+    label = c1.selectbox("This drawing is a", range(len(names)), format_func=lambda i: names[i], key=KEY("label"))
+    if c2.button("Add to my training set", icon=":material/add:", key=KEY("add"), disabled=digit is None,
+                 help="Draw something first." if digit is None else None):
+        lesson.add_drawing(digit, int(label))
+        st.toast(f"Added a {names[label]}: {len(lesson.extra)} drawings of yours.")
+        st.rerun()  # the whole page: the list of your drawings below changes too
+    counts = lesson.drawing_counts()
+    c3.markdown("Your drawings: " + (", ".join(f"{names[i]}: {n}" for i, n in enumerate(counts) if n) or "none yet"))
+
+
+draw_and_read()
 if len(lesson.extra):
     mine = np.stack(lesson.extra.images)
     readings = trainer.probabilities(mine).argmax(axis=1)

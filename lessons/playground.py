@@ -14,11 +14,11 @@ from playground.activations import LABELS as ACTIVATION_LABELS
 from playground.challenges import check_spiral_small
 from playground.export_code import pytorch_script
 from playground.hidden_space import hidden_space_png, layer_choices
-from playground.network_frames import data_uri
 from playground.playground_lesson import PlaygroundLesson
 from playground.playground_settings import LEARNING_RATES, REGULARIZATION_RATES
 from playground.playground_url import to_query
 from playground.playground_view import CHANNEL, frame_payload, mount_payload, valid_selection
+from playground.png import data_uri
 from playground.server_load import BUSY_PLAYERS, PLAYERS, frame_interval
 
 LESSON = "playground"

@@ -8,6 +8,9 @@ import numpy as np
 NEGATIVE_HEX = "#f59322"
 NEUTRAL_HEX = "#e8eaeb"
 POSITIVE_HEX = "#0877bd"
+# Chart colours outside the scale: ordinary bars and points, and what went wrong (a fooled or wrong reading).
+MUTED_HEX = "#9aa5b1"
+WRONG_HEX = "#cf222e"
 # The output heatmap quantises the scale into this many steps, as the reference does.
 HEATMAP_STEPS = 31
 

@@ -5,18 +5,59 @@ so that its centre of mass is at the centre.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
+
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 INK_THRESHOLD = 0.2  # ink (for the bounding box) is any pixel brighter than this (0..1)
 MIN_INK_PIXELS = 30  # a drawing with less ink than this (at canvas size) is treated as empty
 MIN_INK_EXTENT = 0.08  # ... or one whose ink spans less than this fraction of the canvas (a dot)
 BOX = 20  # MNIST scales every digit's bounding box into 20×20
 SIDE = 28
+MAX_PICTURE_BYTES = 1_000_000  # a 280×280 pad picture is ~10 KB; anything near this is not one
+MAX_PICTURE_SIDE = 1_000
 
 
 class EmptyDrawing(ValueError):
     """There is nothing (or almost nothing) to classify."""
+
+
+class BadPicture(ValueError):
+    """What came back from the drawing pad is not a picture it could have made."""
+
+
+def pad_strokes(value: object, limit: int = 4000) -> list[list[list[int]]]:
+    """The strokes the drawing pad sent ([[[x, y], ...], ...]), checked, for it to redraw; [] if malformed."""
+    if not isinstance(value, list):
+        return []
+    strokes, total = [], 0
+    for stroke in value:
+        if not isinstance(stroke, list) or not all(
+                isinstance(p, list) and len(p) == 2 and all(isinstance(v, int | float) for v in p) for p in stroke):
+            return []
+        total += len(stroke)
+        if total > limit:
+            return []
+        strokes.append([[int(x), int(y)] for x, y in stroke])
+    return strokes
+
+
+def picture_from_data_url(url: object) -> np.ndarray:
+    """The drawing pad's 'data:image/png;base64,…' URL -> (h, w, 3) uint8 pixels, or BadPicture."""
+    if not isinstance(url, str) or not url.startswith("data:image/png;base64,"):
+        raise BadPicture("The drawing did not arrive as a PNG picture.")
+    if len(url) > MAX_PICTURE_BYTES * 4 // 3 + 64:
+        raise BadPicture("The drawing is far larger than the pad makes.")
+    try:
+        picture = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1], validate=True)))
+        if max(picture.size) > MAX_PICTURE_SIDE:  # checked before decoding the pixels
+            raise BadPicture("The drawing is far larger than the pad makes.")
+        return np.asarray(picture.convert("RGB"))
+    except (binascii.Error, UnidentifiedImageError, OSError) as error:
+        raise BadPicture("The drawing could not be read as a picture.") from error
 
 
 def ink_from_canvas(rgba: np.ndarray) -> np.ndarray:

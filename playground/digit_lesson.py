@@ -29,6 +29,7 @@ class DigitLesson:
     training: bool = False
     extra: ExtraExamples = field(default_factory=ExtraExamples)
     last_drawing: np.ndarray | None = None  # the learner's latest drawing, as a 28×28 digit (for other lessons)
+    pad_drawing: dict | None = None  # what the drawing pad last sent ({"png", "strokes"}), shown again on return
     url_applied: bool = False  # the page's link (or the class preset) has been read
     run_started: float = 0.0  # when this training run started (a class may limit its seconds)
     results: KeyedResults = field(default_factory=KeyedResults, repr=False)  # from one model version

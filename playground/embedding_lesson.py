@@ -10,8 +10,7 @@ import numpy as np
 from playground.digit_pictures import ink_on_paper
 from playground.embedding_data import TrainingSnapshots
 from playground.keyed_results import KeyedResults
-from playground.network_frames import data_uri
-from playground.png import encode_png
+from playground.png import data_uri, encode_png
 from playground.projections import TSNE
 
 

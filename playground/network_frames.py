@@ -7,7 +7,6 @@ free); the maps become PNGs made with NumPy, which the browser scales up.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +22,7 @@ from playground.colors import (
 )
 from playground.features2d import FEATURES, feature_matrix
 from playground.mlp2d import Network2D
-from playground.png import encode_indexed_png, encode_png
+from playground.png import data_uri, encode_indexed_png, encode_png
 from playground.point_pictures import EXTENT
 
 DENSITY = 100  # grid points per side, as TF
@@ -41,10 +40,6 @@ def grid_points() -> np.ndarray:
 @lru_cache(maxsize=16)
 def grid_features(features: tuple[str, ...]) -> np.ndarray:
     return feature_matrix(grid_points(), features)
-
-
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def block_average(maps: np.ndarray, side: int = THUMB) -> np.ndarray:

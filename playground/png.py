@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import numpy as np
@@ -20,6 +21,12 @@ def encode_png(pixels: np.ndarray, compress_level: int = 1) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(a).save(buffer, format="PNG", compress_level=compress_level)
     return buffer.getvalue()
+
+
+def data_uri(png: bytes) -> str:
+    """PNG bytes as a data: URI. A small picture shown this way arrives with the page's own message,
+    without the browser asking the server for it afterwards."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def encode_indexed_png(indices: np.ndarray, palette: np.ndarray, compress_level: int = 1) -> bytes:

@@ -4,7 +4,6 @@ loaders and small layout pieces. The only module of the library that imports Str
 
 from __future__ import annotations
 
-import base64
 import logging
 import threading
 import traceback
@@ -17,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 from playground import catalog, mnist, thumbnails, toy_data
+from playground.png import data_uri
 
 T = TypeVar("T")
 log = logging.getLogger("neural_playground")
@@ -332,8 +332,41 @@ def _live_image_component():
 
 def live_image(png: bytes, channel: str, key: str, alt: str = "", width: int = 360) -> None:
     """A picture that frame_pump({channel: {"src": data URI}}) can replace while training plays."""
-    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    src = data_uri(png)
     _live_image_component()(data={"src": src, "channel": channel, "alt": alt, "width": width}, key=key)
+
+
+@st.cache_resource
+def _digit_pad_component():
+    return st.components.v2.component(
+        "np_digit_pad",
+        html="<div class='npp'></div>",
+        css=(_WEB / "digit_pad.css").read_text(),
+        js=(_WEB / "digit_pad.js").read_text(),
+    )
+
+
+def digit_pad(key: str, remembered: dict | None = None, size: int = 280, ink: int = 20) -> dict | None:
+    """The drawing pad (web/digit_pad.js): {"png": data URL, "strokes": [...]}, or None while it is empty.
+
+    It answers the moment a stroke ends (streamlit-drawable-canvas waits 200 ms after every stroke before
+    it tells Python, which alone used up the lesson's 200 ms from stroke to reading). Streamlit forgets a
+    widget's value when the learner leaves its page: `remembered`, the last drawing this returned, is
+    drawn on the pad again and returned until the learner draws or clears.
+    """
+    from playground.digit_drawing import pad_strokes
+
+    value = getattr(st.session_state.get(key), "drawing", None)
+    shown = value if isinstance(value, dict) else remembered
+    strokes = pad_strokes(shown.get("strokes")) if isinstance(shown, dict) else []
+    result = _digit_pad_component()(data={"size": size, "ink": ink, "strokes": strokes}, key=key,
+                                    default={"drawing": None}, on_drawing_change=lambda: None)
+    drawing = result.get("drawing")
+    if drawing is None:  # a pad mounted afresh
+        drawing = remembered
+    if not isinstance(drawing, dict) or not drawing.get("png"):
+        return None
+    return drawing
 
 
 @st.cache_resource
@@ -357,7 +390,7 @@ def dataset_picker(names: list[str], labels: dict[str, str], selected: str | Non
 
     items = [
         {"name": n, "label": labels.get(n, n),
-         "src": "data:image/png;base64," + base64.b64encode(dataset_thumbnail_png(n)).decode("ascii")}
+         "src": data_uri(dataset_thumbnail_png(n))}
         for n in names
     ]
     _dataset_picker_component()(data={"items": items, "selected": selected}, key=key, on_pick_change=picked)

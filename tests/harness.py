@@ -193,6 +193,27 @@ def wait_rerun(page, timeout: float = 60_000, start_within: float = 3_000) -> No
     wait_idle(page, timeout=timeout)
 
 
+_REDRAWN = """([event, text]) => { window.__npRedrawn = new Promise((resolve) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  let start = null;
+  document.addEventListener(event, (e) => { start = e.timeStamp; }, {capture: true, once: true});
+  const done = () => start !== null && app.dataset.testScriptState === 'notRunning'
+      && document.body.textContent.includes(text) && !document.querySelector('[data-testid="stSkeleton"]')
+      && [...document.querySelectorAll('img')].every((i) => i.complete);
+  const poll = () => done() ? requestAnimationFrame(() => resolve(performance.now() - start))
+                            : requestAnimationFrame(poll);
+  requestAnimationFrame(poll); }); }"""
+
+
+def redraw_ms(page, event: str, text: str, action) -> float:
+    """Milliseconds from the browser event `event` ('keydown', 'pointerup', …) that `action` causes to the
+    page showing `text`, its script done, its pictures loaded and the next frame painted. Timed inside the
+    page from the event's own time stamp, so the test driver's round trips are not counted."""
+    page.evaluate(_REDRAWN, [event, text])
+    action()
+    return float(page.evaluate("window.__npRedrawn"))
+
+
 def page_errors(page) -> list[str]:
     """Exception boxes and traceback text shown on the page (should be empty)."""
     problems = [

@@ -222,15 +222,14 @@ def test_confusion_matrix_drill_down_and_the_other_views(app_server, page) -> No
 
 
 def canvas(page: Page):
-    return page.locator('[class*="st-key-mnist-"][class*="-canvas-"] canvas').first
+    return page.locator("canvas.npp-canvas").first
 
 
 def ink_pixels(page: Page) -> int:
-    """Bright pixels on the drawing layer of the canvas (the strokes are white on black)."""
-    layer = page.locator('[class*="st-key-mnist-"][class*="-canvas-"] canvas.dc-canvas.lower-canvas').first
-    return layer.evaluate(
+    """Bright pixels on the drawing pad (the strokes are white on black)."""
+    return canvas(page).evaluate(
         """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
-                  for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && d[i] > 128) n++;
+                  for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++;
                   return n; }""")
 
 
@@ -250,6 +249,7 @@ def clear(lp: LessonPage) -> None:
     expect(lp.page.get_by_text("Your network's reading appears here as soon as you draw.")).to_be_visible()
     expect(lp.page.get_by_text(re.compile(r"^Read as"))).to_have_count(0)
     assert ink_pixels(lp.page) == 0
+    expect(lp.button("Clear")).to_be_disabled()
 
 
 SEVEN = [(70, 60), (210, 60), (120, 230)]
@@ -276,6 +276,21 @@ def test_drawing_a_digit_and_teaching_it(app_server, page) -> None:
     draw(lp, ONE)
     expect(page.get_by_text(re.compile(r"^Read as \d$"))).to_have_text("Read as 1")
     expect(preview.locator("img")).to_be_visible()
+
+    # a second stroke adds ink (and a new reading); Undo takes it back
+    one_ink = ink_pixels(page)
+    draw(lp, [(90, 45), (140, 45)])
+    assert ink_pixels(page) > one_ink + 500
+    lp.press("Undo")
+    expect(page.get_by_text(re.compile(r"^Read as \d$"))).to_have_text("Read as 1")
+    assert ink_pixels(page) == one_ink
+
+    # the drawing and its reading are still there after a visit to another lesson
+    lp.nav("Look inside the digit network")
+    lp.nav("Draw your own digit")
+    expect(page.get_by_text(re.compile(r"^Read as \d$"))).to_have_text("Read as 1")
+    expect(canvas(page)).to_be_visible()
+    assert ink_pixels(page) == one_ink
 
     clear(lp)  # a single click leaves a dot: no reading
     box = canvas(page).bounding_box()

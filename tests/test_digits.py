@@ -7,11 +7,20 @@ import pytest
 from PIL import Image
 
 from playground import digit_inspect as inspect
-from playground.digit_drawing import EmptyDrawing, ink_from_canvas, mnist_from_canvas, mnist_from_ink
+from playground.digit_drawing import (
+    BadPicture,
+    EmptyDrawing,
+    ink_from_canvas,
+    mnist_from_canvas,
+    mnist_from_ink,
+    pad_strokes,
+    picture_from_data_url,
+)
 from playground.digit_lesson import DigitLesson
 from playground.digit_models import ModelSpec, build_model, count_parameters, parameter_table
 from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
 from playground.mnist import load_mnist5k
+from playground.png import data_uri, encode_png
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +154,29 @@ def test_canvas_pictures_and_empty_drawings() -> None:
     black = np.zeros((280, 280, 4), dtype=np.uint8)
     black[..., 3] = 255  # an opaque black background reads as no ink too
     assert ink_from_canvas(black).max() == 0
+
+
+def test_the_pads_pictures_are_read_and_bad_ones_refused() -> None:
+    """The pad sends its picture as a PNG data URL: it reads back exactly, and anything else (a tampered
+    value) is refused with a message instead of an exception from deep inside PIL."""
+    pad = np.zeros((280, 280, 3), dtype=np.uint8)
+    pad[40:240, 130:150] = 255  # a 1, white on black
+    picture = picture_from_data_url(data_uri(encode_png(pad)))
+    assert picture.shape == (280, 280, 3) and np.array_equal(picture, pad)
+    assert mnist_from_canvas(picture).max() > 200
+    grey = picture_from_data_url(data_uri(encode_png(pad[..., 0])))  # a grey PNG comes back as RGB
+    assert grey.shape == (280, 280, 3)
+    for bad in (None, 42, "", "data:image/jpeg;base64,AAAA", "data:image/png;base64,not base64!",
+                "data:image/png;base64," + "QUJD" * 10, "data:image/png;base64," + "A" * 2_000_000,
+                data_uri(encode_png(np.zeros((2, 1200), dtype=np.uint8)))):
+        with pytest.raises(BadPicture):
+            picture_from_data_url(bad)
+
+
+def test_the_pads_strokes_are_checked_before_they_go_back() -> None:
+    assert pad_strokes([[[1, 2], [3.7, 4]], [[5, 6]]]) == [[[1, 2], [3, 4]], [[5, 6]]]
+    for bad in (None, "x", [[1, 2]], [[[1, 2, 3]]], [[["a", 2]]], [[[1, 2]] * 3000] * 2):
+        assert pad_strokes(bad) == []
 
 
 def test_lesson_keeps_models_apart(tensors) -> None:
