@@ -9,6 +9,11 @@ from collections.abc import Callable
 RESULTS: list[tuple[str, bool]] = []
 
 
+def _number(x: float) -> str:
+    """4 significant digits, but whole numbers from 1,000 up written out (25,000, not 2.5e+04)."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.4g}"
+
+
 def line(name: str, figure: float, unit: str, *, target: float | None = None, higher_is_better: bool = True,
          reference: str = "") -> bool:
     """Print one figure; returns whether it meets its target (True when there is none)."""
@@ -16,9 +21,9 @@ def line(name: str, figure: float, unit: str, *, target: float | None = None, hi
     if target is not None:
         ok = figure >= target if higher_is_better else figure <= target
     sign = "≥" if higher_is_better else "≤"
-    target_text = f"target {sign} {target:,.4g} {unit}" if target is not None else ""
+    target_text = f"target {sign} {_number(target)} {unit}" if target is not None else ""
     verdict = "" if target is None else ("PASS" if ok else "MISS")
-    print(f"  {name:<58} {figure:>12,.4g} {unit:<10} {target_text:<26} {verdict:<5} {reference}")
+    print(f"  {name:<58} {_number(figure):>12} {unit:<10} {target_text:<26} {verdict:<5} {reference}")
     RESULTS.append((name, ok))
     return ok
 

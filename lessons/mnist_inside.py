@@ -9,6 +9,7 @@ import streamlit as st
 
 from playground import digit_inspect as inspect
 from playground import ui
+from playground.colors import RIGHT_HEX
 from playground.digit_lesson import DigitLesson
 from playground.digit_pictures import (
     image_grid,
@@ -19,6 +20,7 @@ from playground.digit_pictures import (
     weights_grid,
 )
 from playground.png import encode_png, upscale
+from playground.probability_bars import probability_bars
 
 LESSON = "mnist-inside"
 STATE = "mnist"
@@ -74,13 +76,8 @@ if view == VIEWS[0]:
     with left:
         st.image(encode_png(upscale(ink_on_paper(test_images[index]), 6)), width=168,
                  caption=f"Label {names[test_labels[index]]} · read as {names[int(p.argmax())]} ({p.max():.0%})")
-        bars = pd.DataFrame({"class": list(names), "probability": p,
-                             "correct": [i == test_labels[index] for i in range(len(names))]})
-        st.altair_chart(alt.Chart(bars).mark_bar().encode(
-            x=alt.X("class:N", sort=list(names)), y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-            color=alt.condition("datum.correct", alt.value("#2ea043"), alt.value("#9aa5b1")),
-            tooltip=["class", alt.Tooltip("probability:Q", format=".1%")]).properties(height=180),
-            width="stretch")
+        st.vega_lite_chart(*probability_bars({"probability": p}, names, highlight=int(test_labels[index]),
+                                             highlight_colour=RIGHT_HEX, height=180), width="stretch")
     with right:
         for layer in layers:
             v = layer.values

@@ -155,7 +155,9 @@ b3.button("New model", icon=":material/restart_alt:", key=KEY("forget"), disable
           on_click=lesson.forget_model, width="stretch", help="Forget the trained network.")
 if lesson.settings_changed and not lesson.training:
     status.info("You changed the settings: **Train** starts a new network with them.", icon=":material/info:")
-progress, metrics, curves = st.empty(), st.empty(), st.empty()
+progress = st.empty()
+metrics = [column.empty() for column in st.columns(4)]  # filled in place: the numbers change, not the layout
+curves = st.empty()
 curves_drawn_at: list[float | None] = [None]  # when this page run last drew the curves
 
 
@@ -167,12 +169,11 @@ def show_progress() -> None:
     fraction = min(1.0, t.epoch / max(1, t.config.epochs))
     progress.progress(fraction, text=f"Epoch {t.epoch:.2f} of {t.config.epochs}")
     last = t.history[-1] if t.history else None
-    with metrics.container():
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
-        m2.metric("Training accuracy", f"{last.train_accuracy:.1%}" if last else "–")
-        m3.metric("Examples / second", f"{t.examples_per_second:,.0f}")
-        m4.metric("Examples seen", f"{t.examples:,}")
+    m1, m2, m3, m4 = metrics
+    m1.metric("Test accuracy", f"{last.test_accuracy:.1%}" if last else "–")
+    m2.metric("Training accuracy", f"{last.train_accuracy:.1%}" if last else "–")
+    m3.metric("Examples / second", f"{t.examples_per_second:,.0f}")
+    m4.metric("Examples seen", f"{t.examples:,}")
     # the curves at most once a second while training (each redraw costs the browser a chart layout,
     # taken from the core the training shares with it); every slice still moves the bar and the numbers
     now = time.monotonic()
@@ -180,7 +181,7 @@ def show_progress() -> None:
     if t.history and (not lesson.training or drawn is None or now - drawn >= 1.0):
         curves_drawn_at[0] = now
         rows = pd.DataFrame([r.__dict__ for r in t.history])
-        curves.altair_chart(charts.training_curves(rows), width="stretch")
+        curves.vega_lite_chart(*charts.training_curves(rows), width="stretch")
 
 
 show_progress()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from playground.colors import CLASS_HEX, NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX
+from playground.colors import CLASS_HEX, MUTED_HEX, NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX
 from playground.point_pictures import EXTENT
 
 
@@ -55,18 +58,29 @@ def data_scatter(frame: pd.DataFrame, problem: str, class_names: tuple[str, ...]
     )
 
 
-def training_curves(history: pd.DataFrame) -> alt.Chart:
-    """Loss and accuracy by epoch, training and test, side by side; hover to read the values."""
+def training_curves(history: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Loss and accuracy by epoch, training and test, side by side; hover to read the values.
+
+    (data, spec) for st.vega_lite_chart(data, spec). The spec carries no numbers and is the same for
+    every redraw, so while a network trains the browser only swaps the numbers into the chart it has.
+    """
     long = history.melt(id_vars=["epoch", "examples"],
                         value_vars=["train_loss", "test_loss", "train_accuracy", "test_accuracy"])
     long["metric"] = np.where(long["variable"].str.endswith("loss"), "loss", "accuracy")
     long["set"] = np.where(long["variable"].str.startswith("train"), "training", "test")
-    colour = alt.Color("set:N", scale=alt.Scale(domain=["training", "test"], range=["#9aa5b1", "#0877bd"]),
+    return long[["epoch", "value", "metric", "set"]], copy.deepcopy(_training_curves_spec())
+
+
+@lru_cache(maxsize=1)
+def _training_curves_spec() -> dict:
+    """training_curves' spec, built once through Altair (which checks it against the schema)."""
+    colour = alt.Color("set:N", scale=alt.Scale(domain=["training", "test"], range=[MUTED_HEX, POSITIVE_HEX]),
                        title=None)
+
     def panel(metric: str, title: str) -> alt.Chart:
         hover = alt.selection_point(name=f"hover_{metric}", fields=["epoch"], nearest=True, on="pointerover",
                                     empty=False)
-        base = alt.Chart(long[long["metric"] == metric]).encode(
+        base = alt.Chart().transform_filter(alt.datum.metric == metric).encode(
             x=alt.X("epoch:Q", title="epoch"), y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
             color=colour,
         )
@@ -75,6 +89,17 @@ def training_curves(history: pd.DataFrame) -> alt.Chart:
             opacity=alt.condition(hover, alt.value(1), alt.value(0)),
             tooltip=[alt.Tooltip("epoch:Q", format=".2f"), "set:N", alt.Tooltip("value:Q", format=".4f", title=title)],
         ).add_params(hover)
-        return (line + points).properties(height=220, width=360)
+        return alt.layer(line, points).properties(height=220, width=330)
 
-    return alt.hconcat(panel("loss", "loss"), panel("accuracy", "accuracy"))
+    spec = alt.hconcat(panel("loss", "loss"), panel("accuracy", "accuracy")).to_dict(validate=True)
+    return _without_data(spec)
+
+
+def _without_data(spec: object) -> object:
+    """A spec with every data reference (Altair's placeholder "empty" dataset) taken out, so that its
+    views read the data st.vega_lite_chart is given."""
+    if isinstance(spec, dict):
+        return {k: _without_data(v) for k, v in spec.items() if k not in ("data", "datasets")}
+    if isinstance(spec, list):
+        return [_without_data(v) for v in spec]
+    return spec

@@ -11,6 +11,7 @@ POSITIVE_HEX = "#0877bd"
 # Chart colours outside the scale: ordinary bars and points, and what went wrong (a fooled or wrong reading).
 MUTED_HEX = "#9aa5b1"
 WRONG_HEX = "#cf222e"
+RIGHT_HEX = "#2ea043"
 # The output heatmap quantises the scale into this many steps, as the reference does.
 HEATMAP_STEPS = 31
 

@@ -1,11 +1,14 @@
-"""The probability bars' Vega-Lite spec, written by hand for speed, checked against Altair's schema."""
+"""Charts redrawn while a learner works: their Vega-Lite specs carry no numbers (so the browser keeps the
+chart and swaps the numbers) and are checked against Altair's schema."""
 
 from __future__ import annotations
 
 import altair as alt
 import numpy as np
+import pandas as pd
 import pytest
 
+from playground.charts import training_curves
 from playground.probability_bars import probability_bars
 
 NAMES = tuple(str(i) for i in range(10))
@@ -40,3 +43,14 @@ def test_two_sets_of_bars_stand_side_by_side_with_a_legend() -> None:
 def test_a_wrong_number_of_probabilities_is_refused() -> None:
     with pytest.raises(ValueError, match="9 probabilities for 10 classes"):
         probability_bars({"probability": np.ones(9) / 9}, NAMES)
+
+
+def test_training_curves_keep_one_spec_while_the_numbers_grow() -> None:
+    history = pd.DataFrame({"epoch": [0.25, 0.5, 1.0], "examples": [1000, 2000, 4000],
+                            "train_loss": [1.2, 0.6, 0.4], "test_loss": [1.3, 0.7, 0.5],
+                            "train_accuracy": [0.6, 0.8, 0.9], "test_accuracy": [0.55, 0.75, 0.85]})
+    data, spec = training_curves(history)
+    assert len(data) == 12 and set(data["metric"]) == {"loss", "accuracy"} and set(data["set"]) == {"training", "test"}
+    alt.HConcatChart.from_dict({**spec, "data": {"values": data.to_dict("records")}}, validate=True)
+    assert '"data"' not in str(spec).replace("'", '"')  # every view reads the data the page gives it
+    assert training_curves(history.iloc[:1])[1] == spec
