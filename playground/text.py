@@ -1,0 +1,21 @@
+"""Text from a browser (a link, a file, a nickname) shown as the literal text it is: Markdown, Streamlit's
+directives (`:red[…]`, `:material/…:`), links and LaTeX in it are escaped, so a link cannot plant a clickable
+link or formatting on the class's own pages. No Streamlit here."""
+
+from __future__ import annotations
+
+import string
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all also breaks
+# autolinks (`https\://…`), Streamlit's `:colour[…]` directives and `$…$` maths.
+_ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
+
+
+def escape_markdown(text: object, limit: int | None = None) -> str:
+    """`text` as Markdown that renders as exactly that text (control characters become '?', newlines spaces;
+    cut to `limit` characters with '…' when longer)."""
+    raw = str(text)
+    if limit is not None and len(raw) > limit:
+        raw = raw[:limit] + "…"
+    clean = "".join(c if c.isprintable() else ("?" if c not in "\n\r\t" else " ") for c in raw)
+    return clean.translate(_ESCAPED)
