@@ -12,10 +12,10 @@ _ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
 
 
 def escape_markdown(text: object, limit: int | None = None) -> str:
-    """`text` as Markdown that renders as exactly that text (control characters become '?', newlines spaces;
+    """`text` as Markdown that renders as exactly that text (control characters become '�', newlines spaces;
     cut to `limit` characters with '…' when longer)."""
     raw = str(text)
     if limit is not None and len(raw) > limit:
         raw = raw[:limit] + "…"
-    clean = "".join(c if c.isprintable() else ("?" if c not in "\n\r\t" else " ") for c in raw)
+    clean = "".join(c if c.isprintable() else (" " if c in "\n\r\t" else "\ufffd") for c in raw)
     return clean.translate(_ESCAPED)

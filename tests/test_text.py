@@ -13,5 +13,5 @@ def test_markdown_constructs_are_escaped() -> None:
 
 def test_plain_text_keeps_its_letters_and_is_cut() -> None:
     assert escape_markdown("abc 123") == "abc 123"
-    assert escape_markdown("a\nb\x00c") == "a b?c"
+    assert escape_markdown("a\nb\x00c") == "a b\ufffdc"
     assert escape_markdown("x" * 50, limit=10) == "x" * 10 + "…"
