@@ -8,6 +8,9 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -18,7 +21,8 @@ MIN_INK_EXTENT = 0.08  # ... or one whose ink spans less than this fraction of t
 BOX = 20  # MNIST scales every digit's bounding box into 20×20
 SIDE = 28
 MAX_PICTURE_BYTES = 1_000_000  # a 280×280 pad picture is ~10 KB; anything near this is not one
-MAX_PICTURE_SIDE = 1_000
+MAX_PICTURE_SIDE = 1024  # the pad sends 280×280; a header declaring more is refused before decoding
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class EmptyDrawing(ValueError):
@@ -29,34 +33,69 @@ class BadPicture(ValueError):
     """What came back from the drawing pad is not a picture it could have made."""
 
 
-def pad_strokes(value: object, limit: int = 4000) -> list[list[list[int]]]:
-    """The strokes the drawing pad sent ([[[x, y], ...], ...]), checked, for it to redraw; [] if malformed."""
+def _coordinate(v: object) -> bool:
+    """A finite number that is not a bool (JSON's true/false are ints in Python)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def pad_strokes(value: object, limit: int = 4000, side: int = MAX_PICTURE_SIDE) -> list[list[list[int]]]:
+    """The strokes the drawing pad sent ([[[x, y], ...], ...]), checked and clamped to 0..side, for it to
+    redraw; [] if malformed (NaN, infinities, wrong shapes or more than `limit` points)."""
     if not isinstance(value, list):
         return []
     strokes, total = [], 0
     for stroke in value:
         if not isinstance(stroke, list) or not all(
-                isinstance(p, list) and len(p) == 2 and all(isinstance(v, int | float) for v in p) for p in stroke):
+                isinstance(p, list) and len(p) == 2 and all(_coordinate(v) for v in p) for p in stroke):
             return []
         total += len(stroke)
         if total > limit:
             return []
-        strokes.append([[int(x), int(y)] for x, y in stroke])
+        strokes.append([[int(min(max(x, 0), side)), int(min(max(y, 0), side))] for x, y in stroke])
     return strokes
 
 
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (read by hand, before PIL decodes anything), or BadPicture."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise BadPicture("The drawing did not arrive as a PNG picture.")
+    ihdr = data[8:33]
+    if len(ihdr) < 25 or ihdr[4:8] != b"IHDR" or struct.unpack(">I", ihdr[:4])[0] != 13:
+        raise BadPicture("The drawing could not be read as a picture.")
+    if zlib.crc32(ihdr[4:21]) & 0xFFFFFFFF != struct.unpack(">I", ihdr[21:25])[0]:
+        raise BadPicture("The drawing could not be read as a picture.")
+    width, height = struct.unpack(">II", ihdr[8:16])
+    return width, height
+
+
 def picture_from_data_url(url: object) -> np.ndarray:
-    """The drawing pad's 'data:image/png;base64,…' URL -> (h, w, 3) uint8 pixels, or BadPicture."""
+    """The drawing pad's 'data:image/png;base64,…' URL -> (h, w, 3) uint8 pixels, or BadPicture.
+
+    PNG only, and its declared size is checked before any pixel is decoded: a few bytes can declare a
+    picture of gigabytes, and PIL's own limits raise exceptions a page would not expect.
+    """
     if not isinstance(url, str) or not url.startswith("data:image/png;base64,"):
         raise BadPicture("The drawing did not arrive as a PNG picture.")
     if len(url) > MAX_PICTURE_BYTES * 4 // 3 + 64:
         raise BadPicture("The drawing is far larger than the pad makes.")
     try:
-        picture = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1], validate=True)))
-        if max(picture.size) > MAX_PICTURE_SIDE:  # checked before decoding the pixels
-            raise BadPicture("The drawing is far larger than the pad makes.")
-        return np.asarray(picture.convert("RGB"))
-    except (binascii.Error, UnidentifiedImageError, OSError) as error:
+        data = base64.b64decode(url.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise BadPicture("The drawing could not be read as a picture.") from error
+    width, height = _png_size(data)
+    if max(width, height) > MAX_PICTURE_SIDE:
+        raise BadPicture("The drawing is far larger than the pad makes.")
+    if min(width, height) < 1:
+        raise BadPicture("The drawing could not be read as a picture.")
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as picture:
+            if picture.format != "PNG" or picture.size != (width, height):
+                raise BadPicture("The drawing did not arrive as a PNG picture.")
+            return np.asarray(picture.convert("RGB"))
+    # PIL reports broken files with any of these (a text chunk that inflates too far is a ValueError,
+    # a bad chunk a SyntaxError, missing rows an OSError); DecompressionBombError is an Exception of its own
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error,
+            Image.DecompressionBombError) as error:
         raise BadPicture("The drawing could not be read as a picture.") from error
 
 
