@@ -54,6 +54,9 @@ DEFAULT_MIRRORS: dict[str, tuple[str, ...]] = {
 MIRROR_ENV_VARS: dict[str, str] = {"mnist": "NP_MNIST_MIRRORS", "fashion-mnist": "NP_FASHION_MNIST_MIRRORS"}
 
 _CHUNK = 1 << 16
+# The largest file fetched is Fashion-MNIST's training images, 26 MB. A mirror that declares or sends more
+# than this is cut off (a hostile or broken mirror cannot fill the disk before the checksum fails).
+MAX_FILE_BYTES = 64 << 20
 _USER_AGENT = "neural-playground-fetch/1 (python urllib)"  # some servers refuse Python's default agent
 
 
@@ -117,7 +120,8 @@ def _file_url(mirror: str, name: str) -> str:
     return urllib.parse.urljoin(mirror if mirror.endswith("/") else mirror + "/", name)
 
 
-def _download(url: str, final: Path, expected_sha256: str, timeout: float, progress: Progress | None) -> None:
+def _download(url: str, final: Path, expected_sha256: str, timeout: float, progress: Progress | None,
+              max_bytes: int = MAX_FILE_BYTES) -> None:
     """Download ``url`` to ``final`` via a verified temp file; raises _AttemptFailed when the transfer fails.
 
     Errors writing to the destination (disk full, permissions) are not the mirror's fault and propagate
@@ -140,7 +144,7 @@ def _download(url: str, final: Path, expected_sha256: str, timeout: float, progr
                     f"cannot reach {url}: {getattr(error, 'reason', None) or error}"
                 ) from None
             with response:
-                _stream_to(response, out, url, final.name, expected_sha256, progress)
+                _stream_to(response, out, url, final.name, expected_sha256, progress, max_bytes)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, 0o644)  # mkstemp creates 0600; a dataset is ordinary readable data
@@ -150,10 +154,15 @@ def _download(url: str, final: Path, expected_sha256: str, timeout: float, progr
             temp.unlink()  # only still there if something failed before os.replace
 
 
-def _stream_to(response, out, url: str, name: str, expected_sha256: str, progress: Progress | None) -> None:
-    """Copy the response body to ``out``, hashing it; _AttemptFailed if it is short, broken or wrong."""
+def _stream_to(response, out, url: str, name: str, expected_sha256: str, progress: Progress | None,
+               max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Copy the response body to ``out``, hashing it; _AttemptFailed if it is short, broken, wrong or
+    longer than max_bytes (checked against Content-Length first, then while it arrives)."""
     declared = response.headers.get("Content-Length")
     expected_size = int(declared) if declared and declared.isdigit() else None
+    if expected_size is not None and expected_size > max_bytes:
+        raise _AttemptFailed(
+            f"{url} declares {expected_size:,} bytes, more than {max_bytes:,} bytes for one file", True)
     digest = hashlib.sha256()
     received = 0
     next_report = 0.0
@@ -166,6 +175,8 @@ def _stream_to(response, out, url: str, name: str, expected_sha256: str, progres
             ) from None
         if not chunk:
             break
+        if received + len(chunk) > max_bytes:
+            raise _AttemptFailed(f"{url} sent more than {max_bytes:,} bytes for one file", True)
         out.write(chunk)  # a local write error (disk full) propagates as OSError: not the mirror's fault
         digest.update(chunk)
         received += len(chunk)
@@ -191,14 +202,16 @@ def fetch_files(
     backoff: float = 1.0,
     timeout: float = 60.0,
     progress: Progress | None = print_progress,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> list[Path]:
     """Make sure each of ``files`` (name -> SHA-256 hex) is in ``dest`` with the right checksum.
 
     A file already there with the right checksum is left alone; one with a wrong checksum is downloaded
     again and replaced. Each missing file is tried from each mirror in order, for up to ``retries`` rounds,
     sleeping ``backoff × round`` seconds between rounds; a mirror answering 404 (or another 4xx) is not
-    asked again for that file. Returns the paths of all files. Raises :class:`FetchError` naming every
-    file that failed with every reason; files that did arrive are kept (they are verified).
+    asked again for that file, nor is one sending more than ``max_bytes`` (cut off there). Returns the
+    paths of all files. Raises :class:`FetchError` naming every file that failed with every reason; files
+    that did arrive are kept (they are verified).
     """
     if retries < 1:
         raise ValueError(f"retries must be at least 1, got {retries}")
@@ -220,7 +233,7 @@ def fetch_files(
                 continue
             if progress:
                 progress(f"  {name}: present but its checksum is wrong; downloading it again")
-        reasons = _fetch_one(final, expected, mirrors, retries, backoff, timeout, progress)
+        reasons = _fetch_one(final, expected, mirrors, retries, backoff, timeout, progress, max_bytes)
         if reasons:
             failures[name] = reasons
 
@@ -246,6 +259,7 @@ def _fetch_one(
     backoff: float,
     timeout: float,
     progress: Progress | None,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> list[str]:
     """Try to get one file from the mirrors, round after round. Returns [] on success, else every reason."""
     reasons: list[str] = []
@@ -260,7 +274,7 @@ def _fetch_one(
             if progress:
                 progress(f"  {final.name}: downloading from {url}")
             try:
-                _download(url, final, expected, timeout, progress)
+                _download(url, final, expected, timeout, progress, max_bytes)
                 return []
             except _AttemptFailed as failure:
                 reasons.append(str(failure))

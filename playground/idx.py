@@ -34,6 +34,13 @@ IDX_TYPES: dict[int, np.dtype] = {
 # likely a file that is not IDX at all whose fourth byte happens to be large.
 MAX_DIMENSIONS = 8
 
+# The most data read_idx accepts by default: full MNIST's training images are 47 MB. A header declaring
+# more is refused before anything is read, so a small gzip cannot make the reader hold gigabytes.
+MAX_DATA_BYTES = 1 << 29
+# How far past the declared data the reader looks to say how much is there: a stream that goes on and on
+# (a gzip bomb after a small header) is refused without being decompressed to its end.
+MAX_TRAILING_SCAN = 1 << 20
+
 GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 20
 
@@ -66,16 +73,16 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytearray:
     return buffer
 
 
-def _count_rest(stream: BinaryIO) -> int:
-    """Number of bytes left in the stream (read and thrown away)."""
+def _count_rest(stream: BinaryIO, limit: int = MAX_TRAILING_SCAN) -> int:
+    """Number of bytes left in the stream (read and thrown away), counting no further than limit + 1."""
     total = 0
-    while chunk := stream.read(_CHUNK):
+    while total <= limit and (chunk := stream.read(min(_CHUNK, limit + 1 - total))):
         total += len(chunk)
     return total
 
 
-def _parse(path: Path, stream: BinaryIO) -> np.ndarray:
-    """Read one IDX array from an already decompressed stream."""
+def _parse(path: Path, stream: BinaryIO, max_bytes: int = MAX_DATA_BYTES) -> np.ndarray:
+    """Read one IDX array from an already decompressed stream; at most max_bytes of data."""
     head = _read_up_to(stream, 4)
     if not head:
         raise IdxError(path, "is empty")
@@ -108,8 +115,14 @@ def _parse(path: Path, stream: BinaryIO) -> np.ndarray:
     shape = struct.unpack(f">{ndim}I", dims_bytes)
     dtype = IDX_TYPES[type_code]
     data_size = math.prod(shape) * dtype.itemsize
+    if data_size > max_bytes:
+        raise IdxError(
+            path,
+            f"declares {_describe(shape, dtype)}, {data_size:,} bytes of data, more than the {max_bytes:,} "
+            "accepted; is the header damaged, or is it not a file of this dataset?",
+        )
 
-    # Reads in chunks rather than allocating data_size up front: a corrupt header can declare terabytes.
+    # Reads in chunks rather than allocating data_size up front: a truncated file stops early.
     data = _read_up_to(stream, data_size)
     if len(data) < data_size:
         raise IdxError(
@@ -119,9 +132,10 @@ def _parse(path: Path, stream: BinaryIO) -> np.ndarray:
         )
     extra = _count_rest(stream)
     if extra:
+        shown = f"more than {MAX_TRAILING_SCAN:,}" if extra > MAX_TRAILING_SCAN else f"{extra:,}"
         raise IdxError(
             path,
-            f"has {extra:,} bytes after the {data_size:,} bytes of data that "
+            f"has {shown} bytes after the {data_size:,} bytes of data that "
             f"{_describe(shape, dtype)} needs; "
             "is the header wrong, or are two files concatenated?",
         )
@@ -133,8 +147,11 @@ def _parse(path: Path, stream: BinaryIO) -> np.ndarray:
     return array
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
+def read_idx(path: str | os.PathLike, max_bytes: int = MAX_DATA_BYTES) -> np.ndarray:
     """Read an IDX file, gzip-compressed or raw, into an array of its declared shape.
+
+    Only the data the header declares is decompressed (and a little more, to report trailing bytes), and
+    a header declaring more than ``max_bytes`` of data is refused before any is read.
 
     uint8 data comes back as uint8; other types in native byte order. Gzip is recognised by content, so a
     compressed file without ``.gz`` in its name is read too; a ``.gz`` file that is not gzip is an error.
@@ -162,10 +179,10 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
                 "was it already unpacked, or is it an error page saved under this name?",
             )
         if not compressed:
-            return _parse(path, raw)
+            return _parse(path, raw, max_bytes)
         try:
             with gzip.GzipFile(fileobj=raw, mode="rb") as unpacked:
-                return _parse(path, unpacked)
+                return _parse(path, unpacked, max_bytes)
         except EOFError:
             raise IdxError(path, "is a truncated gzip stream (the download was probably cut short)") from None
         except (gzip.BadGzipFile, zlib.error) as error:

@@ -41,6 +41,9 @@ FASHION_CLASS_NAMES: tuple[str, ...] = (
     "Ankle boot",
 )
 IMAGE_SHAPE = (28, 28)
+# The most images one split's file may declare: MNIST and Fashion-MNIST have 60,000. A header declaring
+# more is refused before its data is read, so a damaged or hostile file cannot make the server hold GBs.
+MAX_SPLIT_IMAGES = 250_000
 
 
 @dataclass(frozen=True)
@@ -228,8 +231,8 @@ def _read_split(directory: Path, split: str) -> tuple[np.ndarray, np.ndarray, Pa
             )
         paths[part] = found
     try:
-        images = read_idx(paths["images"])
-        labels = read_idx(paths["labels"])
+        images = read_idx(paths["images"], max_bytes=MAX_SPLIT_IMAGES * IMAGE_SHAPE[0] * IMAGE_SHAPE[1])
+        labels = read_idx(paths["labels"], max_bytes=MAX_SPLIT_IMAGES)
     except IdxError as error:
         raise DigitDataError(str(error)) from error
 

@@ -37,6 +37,19 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour == "missing":
             self.send_error(404)
             return
+        if behaviour in ("endless", "huge"):  # a hostile mirror: a body that goes on (or says it will)
+            self.send_response(200)
+            if behaviour == "huge":
+                self.send_header("Content-Length", str(1 << 40))
+            self.end_headers()
+            try:
+                for _ in range(320):  # 20 MB, unless the client hangs up first
+                    self.wfile.write(bytes(1 << 16))
+                    self.server.sent += 1 << 16
+            except OSError:
+                pass
+            self.close_connection = True
+            return
         body = PAYLOAD if behaviour in ("ok", "drop", "stall") else b"not the file you want" * 100
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
@@ -58,13 +71,14 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     routes: dict[str, object]
     requests: list[str]
+    sent: int
 
 
 @pytest.fixture
 def server():
     """A running server; tests set ``server.routes`` and read ``server.requests``; ``server.url(p)``."""
     httpd = _Server(("127.0.0.1", 0), _Handler)
-    httpd.routes, httpd.requests = {}, []
+    httpd.routes, httpd.requests, httpd.sent = {}, [], 0
     httpd.url = lambda prefix="": f"http://127.0.0.1:{httpd.server_address[1]}/{prefix}"
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
@@ -89,6 +103,18 @@ def test_good_file_is_fetched_and_verified(server, tmp_path):
     assert paths[0].read_bytes() == PAYLOAD
     assert leftovers(tmp_path / "new" / "dest") == ["data-idx3-ubyte.gz"]  # no temp file left over
     assert any("100%" in line for line in lines)
+
+
+@pytest.mark.parametrize("behaviour", ["endless", "huge"])
+def test_a_mirror_sending_far_more_than_a_file_is_cut_off(server, tmp_path, behaviour):
+    """A mirror whose body goes on and on (or declares a terabyte) filled the disk until it stopped; the
+    download stops at the size limit, says why, and leaves nothing behind."""
+    server.routes = {"/a/data-idx3-ubyte.gz": behaviour}
+    with pytest.raises(FetchError, match=r"more than 1,000,000 bytes") as caught:
+        fetch(tmp_path, [server.url("a/")], retries=1, max_bytes=1_000_000)
+    assert leftovers(tmp_path) == []
+    assert len(caught.value.failures["data-idx3-ubyte.gz"]) == 1
+    assert server.sent < 10 << 20  # the client hung up long before the 20 MB the server had to send
 
 
 def test_corrupt_file_is_rejected_and_nothing_is_left(server, tmp_path):

@@ -213,3 +213,66 @@ def test_error_is_a_value_error_and_pickles(tmp_path):
     assert isinstance(error, ValueError)
     again = pickle.loads(pickle.dumps(error))
     assert str(again) == str(error) and again.path == error.path
+
+
+class _Endless:
+    """A decompressed stream that never ends: a header, then zeros for ever (a gzip bomb, in effect).
+    Reading more than `budget` bytes fails the test: the reader must stop long before that."""
+
+    def __init__(self, header: bytes, budget: int = 8 << 20) -> None:
+        self.header, self.budget, self.given = header, budget, 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.header:
+            out, self.header = self.header[:size], self.header[size:]
+            return out
+        size = 1 << 16 if size is None or size < 0 else size
+        self.given += size
+        assert self.given <= self.budget, "the reader kept decompressing a stream that never ends"
+        return bytes(size)
+
+
+def test_a_header_declaring_huge_data_is_refused_before_reading_it():
+    """4294967295×4294967295 bytes declared, a stream of zeros behind it: memory grew with the stream."""
+    from playground.idx import _parse
+
+    stream = _Endless(_raw_idx((2**32 - 1, 2**32 - 1), b""))
+    with pytest.raises(IdxError, match=r"declares 4294967295×4294967295 uint8.*more than"):
+        _parse(Path("bomb-idx2-ubyte"), stream)
+    assert stream.given == 0
+
+
+def test_trailing_bytes_are_counted_only_so_far():
+    """Four labels declared, then zeros for ever: the count of trailing bytes stops, with a message."""
+    from playground.idx import _parse
+
+    with pytest.raises(IdxError, match=r"has more than [\d,]+ bytes after the 4 bytes of data"):
+        _parse(Path("labels-idx1-ubyte"), _Endless(_raw_idx((4,), bytes(4))))
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path):
+    """A 64 KB gzip holding 64 MB of zeros behind a header that declares 2**40 bytes: read_idx used to
+    collect all 64 MB before it said the file was truncated."""
+    import tracemalloc
+
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    with gzip.open(path, "wb", compresslevel=9) as out:
+        out.write(_raw_idx((2**20, 2**10, 2**10), b""))
+        for _ in range(64):
+            out.write(bytes(1 << 20))
+    assert path.stat().st_size < 1 << 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(IdxError, match="declares"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+
+
+def test_max_bytes_is_a_parameter(tmp_path):
+    path = write_idx(tmp_path / "l.gz", np.arange(100, dtype=np.uint8))
+    assert read_idx(path, max_bytes=100).shape == (100,)
+    with pytest.raises(IdxError, match="more than the 99 accepted"):
+        read_idx(path, max_bytes=99)

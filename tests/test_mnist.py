@@ -202,6 +202,28 @@ def test_broken_file_is_a_digit_data_error_naming_it(tmp_path):
         load_idx_digits(directory, "mnist")
 
 
+def test_a_label_file_declaring_far_more_labels_than_a_dataset_has_is_refused_unread(tmp_path):
+    """100 million labels declared (within read_idx's general limit), 32 MB of zeros in a small gzip:
+    the loader read them all before it found the file truncated. A role's size bounds what is read."""
+    import gzip
+    import struct
+    import tracemalloc
+
+    directory = make_idx_dir(tmp_path)
+    with gzip.open(directory / "train-labels-idx1-ubyte.gz", "wb", compresslevel=9) as out:
+        out.write(bytes([0, 0, 8, 1]) + struct.pack(">I", 100_000_000))
+        for _ in range(32):
+            out.write(bytes(1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(DigitDataError, match=r"train-labels-idx1-ubyte.gz: declares 100000000 uint8"):
+            load_idx_digits(directory, "mnist")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+
+
 def test_missing_file_is_named(tmp_path):
     directory = make_idx_dir(tmp_path)
     (directory / "t10k-labels-idx1-ubyte.gz").unlink()
