@@ -16,7 +16,7 @@ import numpy as np
 from playground import toy_data
 from playground.features2d import feature_matrix, ordered
 from playground.mlp2d import Network2D, TrainSettings, head_for
-from playground.playground_settings import PlaygroundSettings
+from playground.playground_settings import MAX_INIT_DRAWS, PlaygroundSettings
 from playground.seedrandom import SeedRandom
 from playground.toy_data import Data2D
 
@@ -156,14 +156,16 @@ class PlaygroundRun:
         With continue_stream the weights come after those of the previous network, as in TF;
         without, from the position settings.initDraws (a page load or a shared link).
         """
+        draws = self.settings.initDraws
         if continue_stream and not self.settings.initZero:
-            self.settings = replace(self.settings, initDraws=self.settings.initDraws + self._draws_of_last_build)
-        s = self.settings
+            draws += self._draws_of_last_build
+        if not 0 <= draws <= MAX_INIT_DRAWS:  # past what a link may carry: the stream starts over
+            draws = 0
+        self.settings = s = replace(self.settings, initDraws=draws)
         head = head_for(self.problem, self.n_classes, s.loss)
         n_outputs = self.n_classes if head == "softmax-cross-entropy" else 1
         rng = copy.deepcopy(self._stream_start)
-        for _ in range(s.initDraws):
-            rng.random()
+        rng.skip(draws)  # as `draws` calls of rng.random(), in compiled code (also loads it at warm-up)
         self.network = Network2D.build(
             len(self.features), list(s.networkShape), s.hidden_activations(), head, n_outputs,
             random=rng.random, init_zero=s.initZero,

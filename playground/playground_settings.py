@@ -31,6 +31,11 @@ class Limits:
     max_noise: int = 80  # TF's URL accepts up to 80 although its slider stops at 50
 
 
+# How many random numbers earlier networks may have taken from the seed's stream (`initDraws`): each build
+# skips that many (SeedRandom.skip, ~9 ms for a million, ~90 ms for ten million on one core), so this bounds
+# what a link costs. A million is ~400 resets of the largest advanced network; past it, resets start the
+# stream over (PlaygroundRun.reset_network).
+MAX_INIT_DRAWS = 10**6
 BASIC_LIMITS = Limits()
 ADVANCED_LIMITS = Limits(max_layers=10, max_neurons=16, max_batch=100)
 # An instructor's caps for the whole server (classroom.toml), set once at start; None: no class caps.

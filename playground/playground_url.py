@@ -21,6 +21,7 @@ from playground.playground_settings import (
     ADVANCED_LIMITS,
     BASIC_LIMITS,
     LOSSES,
+    MAX_INIT_DRAWS,
     OPTIMIZERS,
     PROBLEMS,
     REGULARIZATIONS,
@@ -58,7 +59,6 @@ HIDABLE_CONTROLS = (
 LAYER_CONTROLS = tuple(f"numNodes{k}" for k in range(1, ADVANCED_LIMITS.max_layers + 1))  # layer k's +/-
 HIDABLE = HIDABLE_CONTROLS + FEATURES + LAYER_CONTROLS  # all `<name>_hide=true` may hide, in `hidden`'s order
 HIDE_SUFFIX = "_hide"
-MAX_INIT_DRAWS = 10**7  # random numbers earlier networks may have taken from the seed's stream
 KNOWN_KEYS = frozenset(
     (*CHOICES, *BOOLEAN_KEYS, *IGNORED_KEYS, *COS_KEYS, *FEATURES, "learningRate", "regularizationRate",
      "noise", "networkShape", "batchSize", "percTrainData", "seed", "layerActivations", "numClasses",

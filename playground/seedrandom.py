@@ -10,13 +10,17 @@ is built from at least 7 further bytes so that all 52 mantissa bits are random.
 
 ARC4's output bytes do not depend on how they are grouped, so the generator produces them in
 chunks ahead of time and ``random()`` only reads from that buffer: the same numbers, much faster
-than stepping the cipher once per byte from Python.
+than stepping the cipher once per byte from Python. ``skip(n)`` moves the stream past n doubles in
+compiled code (a page link may ask for the weights after a million draws).
 """
 
 from __future__ import annotations
 
 import math
 import random as _stdlib_random
+
+import numpy as np
+from numba import njit
 
 _WIDTH = 256  # each ARC4 output is one byte
 _MASK = _WIDTH - 1
@@ -27,6 +31,62 @@ _DROP = 256  # outputs discarded after the key schedule
 _BUFFER_BYTES = 1024  # bytes generated per refill
 _I_CYCLE = [*range(1, _WIDTH), 0]  # the value i takes after each value 0..255
 _POWERS_OF_TWO = [2.0**k for k in range(57)]
+
+
+@njit(cache=True, nogil=True)
+def _skip_doubles(state: np.ndarray, ij: np.ndarray, pending: np.ndarray, count: int) -> int:
+    """Step past `count` doubles of the stream: read `pending` bytes first, then step the cipher (`state`,
+    and `ij` = [i, j], updated in place). Returns how many pending bytes were read.
+
+    Only the draws' lengths matter, and they depend on the bytes: 7 when the first byte is >= 16, else as
+    many as ``random`` reads until all 52 bits are filled; the other bytes need not be computed.
+    """
+    i, j, used = ij[0], ij[1], 0
+    n_pending = pending.shape[0]
+    for _ in range(count):
+        numerator = 0
+        for k in range(7):  # g(6) and the first x: a double always takes at least 7 bytes
+            if used < n_pending:
+                byte = np.int64(pending[used])
+                used += 1
+            else:
+                i = (i + 1) & 255
+                t = np.int64(state[i])
+                j = (j + t) & 255
+                s_j = np.int64(state[j])
+                state[i] = s_j
+                state[j] = t
+                byte = np.int64(state[(s_j + t) & 255])
+            if k == 0 and byte >= 16:  # the usual case: 7 bytes, whatever the other 6 are
+                for _k in range(6):
+                    if used < n_pending:
+                        used += 1
+                    else:
+                        i = (i + 1) & 255
+                        t = np.int64(state[i])
+                        j = (j + t) & 255
+                        state[i] = state[j]
+                        state[j] = t
+                break
+            if k < 6:
+                numerator = numerator * 256 + byte
+            else:  # the general case, as in _random_general: shift in bytes until 52 bits are filled
+                n, x = numerator * 256, byte
+                while n < _SIGNIFICANCE:
+                    n = (n + x) * 256
+                    if used < n_pending:
+                        x = np.int64(pending[used])
+                        used += 1
+                    else:
+                        i = (i + 1) & 255
+                        t = np.int64(state[i])
+                        j = (j + t) & 255
+                        s_j = np.int64(state[j])
+                        state[i] = s_j
+                        state[j] = t
+                        x = np.int64(state[(s_j + t) & 255])
+    ij[0], ij[1] = i, j
+    return used
 
 
 def _utf16_code_units(text: str) -> list[int]:
@@ -100,6 +160,20 @@ class SeedRandom:
             emit(s[(s_j + t) & 255])
         self._i, self._j = i, j
         return bytes(out)
+
+    def skip(self, count: int) -> None:
+        """Move past ``count`` doubles: afterwards the stream is exactly where ``count`` calls of ``random()``
+        leave it, at a small fraction of the cost (compiled code, no doubles made)."""
+        if count < 0:
+            raise ValueError(f"cannot skip back ({count} draws)")
+        state = np.array(self._state, dtype=np.uint8)
+        ij = np.array([self._i, self._j], dtype=np.int64)
+        pending = np.frombuffer(self._buffer, dtype=np.uint8)[self._pos :]
+        used = _skip_doubles(state, ij, pending, int(count))
+        self._state = state.tolist()
+        self._i, self._j = int(ij[0]), int(ij[1])
+        self._buffer = self._buffer[self._pos + used :]
+        self._pos = 0
 
     def _refill(self) -> None:
         self._buffer = self._buffer[self._pos :] + self._arc4_bytes(_BUFFER_BYTES)

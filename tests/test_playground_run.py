@@ -153,3 +153,44 @@ def test_seed_stream_copy_is_independent() -> None:
 
     twin = copy.deepcopy(rng)
     assert [rng.random() for _ in range(5)] == [twin.random() for _ in range(5)]
+
+
+def test_a_link_far_into_the_stream_builds_the_same_network_as_stepping_and_fast() -> None:
+    # initDraws from a link: the build skips that many draws; it must equal drawing them one by one, and
+    # the most a link may carry must cost what a normal link costs (other learners of the process wait).
+    from playground.mlp2d import Network2D
+    from playground.playground_settings import MAX_INIT_DRAWS
+
+    settings = PlaygroundSettings(seed="0.66120", networkShape=[5, 3], initDraws=123_457)
+    run = PlaygroundRun(settings)
+    _, rng = make_data("circle", 0, 50, "0.66120")
+    for _ in range(123_457):
+        rng.random()
+    slow = Network2D.build(len(run.features), [5, 3], ["tanh", "tanh"], run.network.head, 1, random=rng.random)
+    assert np.array_equal(run.network.params, slow.params)
+
+    far = dataclasses.replace(settings, initDraws=MAX_INIT_DRAWS)
+    PlaygroundRun(far)  # compiled code loaded
+    best = min(_timed(lambda: PlaygroundRun(far)) for _ in range(3))
+    normal = min(_timed(lambda: PlaygroundRun(settings)) for _ in range(3))
+    assert best < 0.05 + normal
+
+
+def _timed(work) -> float:
+    import time
+
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def test_resets_past_the_bound_start_the_stream_over() -> None:
+    from playground.playground_settings import MAX_INIT_DRAWS
+
+    first = PlaygroundRun(PlaygroundSettings(seed="0.3"))
+    run = PlaygroundRun(PlaygroundSettings(seed="0.3", initDraws=MAX_INIT_DRAWS - 3))
+    run.reset_network()  # another 18 weights would pass the bound
+    assert run.settings.initDraws == 0
+    assert np.array_equal(run.network.params, first.network.params)
+    shared, notices = parse_query(to_query(run.settings))
+    assert notices == [] and np.array_equal(PlaygroundRun(shared).network.params, run.network.params)

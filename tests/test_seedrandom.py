@@ -204,3 +204,46 @@ def test_new_seed_string_looks_like_tf():
     assert re.fullmatch(r"[01]\.\d{5}", new_seed_string())
     seeds = {new_seed_string(random.Random(k)) for k in range(50)}
     assert len(seeds) > 45
+
+
+@pytest.mark.parametrize("seed", ["0.5", "", "x" * 300, "é😀x", "0.12345"])
+def test_skip_leaves_the_stream_where_stepping_one_by_one_does(seed):
+    # skip(n) == n calls of random(): from a fresh stream and from the middle of the buffer (the pending
+    # bytes are read first), for counts that cross refills and the ~1/16 longer draws.
+    for already_drawn in (0, 1, 146, 300):
+        for count in (0, 1, 7, 1_000, 20_000):
+            skipped, stepped = SeedRandom(seed), SeedRandom(seed)
+            for _ in range(already_drawn):
+                skipped.random()
+                stepped.random()
+            skipped.skip(count)
+            for _ in range(count):
+                stepped.random()
+            assert [skipped.random() for _ in range(2_000)] == [stepped.random() for _ in range(2_000)]
+
+
+def test_skip_matches_the_literal_transcription_far_into_the_stream():
+    skipped, literal = SeedRandom("0.48213"), _LiteralSeedRandom("0.48213")
+    skipped.skip(60_000)
+    for _ in range(60_000):
+        literal.random()
+    assert [skipped.random() for _ in range(50)] == [literal.random() for _ in range(50)]
+
+
+def test_skip_is_fast_for_the_most_a_link_may_ask():
+    # A link's initDraws skips this many draws on every network build while other learners wait.
+    from playground.playground_settings import MAX_INIT_DRAWS
+
+    SeedRandom("0.1").skip(10)  # loads the compiled code
+    best = math.inf
+    for _ in range(5):
+        rng = SeedRandom("0.73391")
+        start = time.perf_counter()
+        rng.skip(MAX_INIT_DRAWS)
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.05
+
+
+def test_skip_refuses_to_go_back():
+    with pytest.raises(ValueError):
+        SeedRandom("0.1").skip(-1)
