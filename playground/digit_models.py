@@ -4,6 +4,7 @@ learner's choices, with every layer named so that the lessons can show what each
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from playground.torch_runtime import torch
@@ -53,31 +54,52 @@ class DigitNet(nn.Module):
         return (x, outputs) if taps else x
 
 
-def build_model(spec: ModelSpec) -> DigitNet:
-    """The network for a spec; input is (n, 1, 28, 28) normalised pixels, output class scores."""
+def build_model(spec: ModelSpec, generator: torch.Generator | None = None) -> DigitNet:
+    """The network for a spec; input is (n, 1, 28, 28) normalised pixels, output class scores.
+
+    Its initial weights are drawn from `generator` (default: one seeded with 0), never from PyTorch's
+    process-wide generator: every learner of a server shares that one, so one learner's training would
+    change another's results. The layers are made without memory first ("meta"), then filled."""
     act = ACTIVATIONS[spec.activation]
+    meta = {"device": "meta"}
     stages: list[tuple[str, nn.Module]] = []
     if spec.kind == "mlp":
         width = 28 * 28
         stages.append(("flatten", nn.Flatten()))
         for i, h in enumerate(spec.hidden, start=1):
-            stages.append((f"dense{i}", nn.Sequential(nn.Linear(width, h), act())))
+            stages.append((f"dense{i}", nn.Sequential(nn.Linear(width, h, **meta), act())))
             width = h
-        stages.append(("logits", nn.Linear(width, spec.classes)))
+        stages.append(("logits", nn.Linear(width, spec.classes, **meta)))
     elif spec.kind == "cnn":
         channels, side = 1, 28
         for i, f in enumerate(spec.filters, start=1):
-            layers: list[nn.Module] = [nn.Conv2d(channels, f, spec.kernel, padding=spec.kernel // 2), act()]
+            layers: list[nn.Module] = [nn.Conv2d(channels, f, spec.kernel, padding=spec.kernel // 2, **meta), act()]
             if spec.pool != "none" and side >= 2:
                 layers.append(nn.MaxPool2d(2) if spec.pool == "max" else nn.AvgPool2d(2))
                 side //= 2
             stages.append((f"conv{i}", nn.Sequential(*layers)))
             channels = f
         stages.append(("flatten", nn.Flatten()))
-        stages.append(("logits", nn.Linear(channels * side * side, spec.classes)))
+        stages.append(("logits", nn.Linear(channels * side * side, spec.classes, **meta)))
     else:
         raise ValueError(f"unknown model kind {spec.kind!r}")
-    return DigitNet(stages)
+    model = DigitNet(stages).to_empty(device="cpu")
+    initialise(model, generator if generator is not None else torch.Generator().manual_seed(0))
+    return model
+
+
+@torch.no_grad()
+def initialise(model: nn.Module, generator: torch.Generator) -> None:
+    """PyTorch's default initialisation of every linear and convolution layer, in the order they were
+    built, drawn from `generator`: weights Kaiming-uniform with a = √5 (uniform in ±1/√fan_in), biases
+    uniform in ±1/√fan_in (as nn.Linear's and nn.Conv2d's reset_parameters, for the same numbers)."""
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Conv2d)):
+            nn.init.kaiming_uniform_(module.weight, a=math.sqrt(5), generator=generator)
+            if module.bias is not None:
+                fan_in, _ = nn.init._calculate_fan_in_and_fan_out(module.weight)
+                bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+                nn.init.uniform_(module.bias, -bound, bound, generator=generator)
 
 
 def normalise(images_uint8: torch.Tensor) -> torch.Tensor:

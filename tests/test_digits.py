@@ -200,3 +200,45 @@ def test_lesson_notices_changed_settings(tensors) -> None:
     assert lesson.trainer.spec.kind == "cnn"
     lesson.add_drawing(np.zeros((28, 28), dtype=np.uint8), 7)
     assert lesson.drawing_counts()[7] == 1
+
+
+def test_initial_weights_come_from_the_runs_own_generator() -> None:
+    """The same default initialisation as PyTorch's (Kaiming-uniform weights, uniform biases), drawn from a
+    generator of the run's seed: PyTorch's process-wide generator, shared by every learner, is never used."""
+    import torch
+
+    for spec in (ModelSpec(hidden=(32, 16)), ModelSpec(kind="cnn", filters=(4, 8), kernel=3)):
+        with torch.random.fork_rng():
+            torch.manual_seed(7)
+            reference = build_model(spec)
+            for module in reference.modules():  # PyTorch's own initialisation, in the order it builds
+                if hasattr(module, "reset_parameters"):
+                    module.reset_parameters()
+        state = torch.random.get_rng_state()
+        ours = build_model(spec, generator=torch.Generator().manual_seed(7))
+        assert torch.equal(torch.random.get_rng_state(), state)  # the global generator is untouched
+        for a, b in zip(reference.parameters(), ours.parameters(), strict=True):
+            assert torch.equal(a, b)
+
+
+def test_training_never_touches_the_global_generator_and_other_draws_do_not_change_it(tensors) -> None:
+    import threading
+
+    import torch
+
+    def run(draw_between: bool) -> np.ndarray:
+        t = DigitTrainer(ModelSpec(hidden=(16,)), TrainConfig(epochs=1, batch_size=128, seed=3), tensors.limited(600))
+        if draw_between:  # another learner's code draws from the global generator meanwhile
+            worker = threading.Thread(target=lambda: [torch.rand(100) for _ in range(50)])
+            worker.start()
+            worker.join()
+        while not t.finished:
+            t.train_slice(5.0)
+            if draw_between:
+                torch.rand(10)
+        return next(t.model.parameters()).detach().numpy().copy()
+
+    state = torch.random.get_rng_state()
+    first = run(draw_between=False)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert np.array_equal(first, run(draw_between=True))
