@@ -26,6 +26,7 @@ from playground.toy_data import UPLOAD_NAME, Data2D, shuffle_order, split_index
 
 MAX_ROWS = 5000
 MIN_ROWS = 4
+MAX_BYTES = 2 * 1024 * 1024  # 5,000 rows of x,y,label fit in a tenth of this; any upload limit is capped to it
 MAX_CLASSES = 10
 MAX_ABS_VALUE = 1e6  # larger coordinates or labels are almost surely a mistake (wrong column, units)
 REQUIRED_COLUMNS = ("x", "y", "label")
@@ -122,7 +123,7 @@ def _decode(data: bytes, max_bytes: int) -> str:
 
 def _guess_delimiter(text: str) -> str:
     """Commas, unless the header line has none but has semicolons or tabs (some spreadsheets' export)."""
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    header_line = next((line for line in io.StringIO(text) if line.strip()), "")  # reads up to that line only
     if "," not in header_line:
         for delimiter in (";", "\t"):
             if delimiter in header_line:
@@ -130,14 +131,18 @@ def _guess_delimiter(text: str) -> str:
     return ","
 
 
-def _read_records(text: str) -> list[tuple[int, list[str]]]:
-    """All non-blank records as (spreadsheet row number, cells)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_guess_delimiter(text), strict=True)
+def _read_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The non-blank records as (spreadsheet row number, cells): the header and at most MAX_ROWS data rows
+    (reading stops at the first row past that: a file of a million rows costs what one of 5,001 does)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     row = 0
     try:
         for row, cells in enumerate(reader, start=1):
             if any(c.strip() for c in cells):
+                if len(records) > MAX_ROWS:  # the header and MAX_ROWS points are in: this is one too many
+                    raise CsvError(f"The file has more than {MAX_ROWS:,} data rows; at most {MAX_ROWS:,} points "
+                                   "are allowed.")
                 records.append((row, cells))
     except csv.Error as err:
         where = f"row {row + 1}"
@@ -156,12 +161,14 @@ def _find_columns(header: list[str], data_rows: list[tuple[int, list[str]]]) -> 
     names = [cell.strip().lower() for cell in header]
     if all(_NUMBER.fullmatch(n) or _NOT_FINITE.fullmatch(n) for n in names if n):
         raise CsvError("The first row holds numbers, not column names. Add a header row: x,y,label.")
+    # Columns with a value in some row, found in one pass over the cells (not one pass per column).
+    filled = {index for _, cells in data_rows for index, cell in enumerate(cells) if cell.strip()}
     seen: dict[str, int] = {}
     extra: list[str] = []
     for index, name in enumerate(names):
         if not name:
             # An unnamed column is ignored if it is empty all the way down (a trailing comma, say).
-            if any(index < len(cells) and cells[index].strip() for _, cells in data_rows):
+            if index in filled:
                 extra.append(f"an unnamed column ({_column_letter(index)})")
             continue
         if name in seen:
@@ -295,16 +302,18 @@ def parse_learner_csv(data: bytes, *, max_bytes: int, perc_train: int = 50, seed
     ``perc_train`` percent of the shuffled points (TF's seeded shuffle with ``seed``) go to training;
     unlike TF's split, each side keeps at least one point. Raises :class:`CsvError` for any bad file.
     """
-    text = _decode(bytes(data), max_bytes)
-    records = _read_records(text)
+    text = _decode(bytes(data), min(max_bytes, MAX_BYTES))
+    delimiter = _guess_delimiter(text)
+    records = _read_records(text, delimiter)
+    if not records:  # only delimiters and spaces
+        raise CsvError("The file has no values, only separators. It needs a header row x,y,label and one row "
+                       "per point.")
     header_row, header = records[0]
     data_rows = records[1:]
     columns = _find_columns(header, data_rows)
     if not data_rows:
         raise CsvError("The file has a header but no points. Add one row per point below the header.")
-    if len(data_rows) > MAX_ROWS:
-        raise CsvError(f"The file has {len(data_rows):,} data rows; at most {MAX_ROWS:,} points are allowed.")
-    _check_row_lengths(columns, data_rows, decimal_comma_hint=_guess_delimiter(text) == ",")
+    _check_row_lengths(columns, data_rows, decimal_comma_hint=delimiter == ",")
     if len(data_rows) < MIN_ROWS:
         raise CsvError(
             f"Too few points: the file has {len(data_rows)} data row{'s' if len(data_rows) > 1 else ''}; "

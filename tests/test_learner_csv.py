@@ -219,8 +219,37 @@ def test_absurd_coordinates():
 
 def test_too_many_rows():
     message = error_of(rows([(i, i, i % 2) for i in range(MAX_ROWS + 7)]))
-    assert "5,007 data rows" in message and "5,000" in message
+    assert "more than 5,000 data rows" in message and "at most 5,000" in message
     assert parse(rows([(i, i, i % 2) for i in range(MAX_ROWS)])).n_classes == 2
+    # blank lines are not points
+    assert parse(rows([(i, i, i % 2) for i in range(MAX_ROWS)]) + "\n,,\n").n_classes == 2
+
+
+def test_reading_stops_at_the_row_cap():
+    # What comes after row 5,002 is never read: a broken quote far down is not what the message is about.
+    broken_tail = rows([(i, i, i % 2) for i in range(MAX_ROWS + 1)]) + '"1,2,0\n' + "3,4,1\n" * 100_000
+    message = error_of(broken_tail, max_bytes=10 * LIMIT)
+    assert "more than 5,000 data rows" in message
+
+
+def test_only_separators_get_a_message():
+    for text in (",,,\n,,,\n", ",", ";;;\n;;\n", "\t,\t\n", " , ,\n\n , \n"):
+        assert "only separators" in error_of(text)
+
+
+def test_the_upload_limit_is_capped_for_a_csv():
+    # A server may allow large uploads (Streamlit's default is 200 MB); a CSV of points never needs that.
+    message = error_of(b"x,y,label\n" + b"1,2,0" + b" " * (3 * LIMIT) + b"\n", max_bytes=200 * LIMIT)
+    assert "larger than the upload limit of 2 MB" in message
+
+
+def test_many_empty_columns_cost_one_pass():
+    import time
+
+    text = "x,y,label" + "," * 20_000 + "\n" + "".join(f"{i},{i},{i % 2}\n" for i in range(3_000))
+    start = time.perf_counter()
+    assert parse(text).n_classes == 2  # empty unnamed columns (trailing commas) are fine
+    assert time.perf_counter() - start < 0.5
 
 
 def test_too_few_points():
