@@ -27,6 +27,7 @@ from playground.mlp2d import HEADS, Network2D
 FORMAT = "neural-playground/network"
 VERSION = 1
 MAX_ABS_PARAM = 1e6  # a trained playground weight is a few units; a million means a broken file
+MAX_EPOCH = 10**12  # weeks of the fastest training; a float (the loss chart's axis) holds it exactly
 TOP_KEYS = ("format", "version", "settings", "epoch", "network", "features")
 NETWORK_KEYS = ("n_inputs", "hidden", "activations", "head", "n_outputs", "params", "alive")
 SINGLE_OUTPUT_HEADS = ("tanh-squared", "sigmoid-cross-entropy", "linear-squared")
@@ -143,6 +144,8 @@ def _check_epoch(epoch: Any) -> int:
         raise NetworkFileError("its \"epoch\" is not a whole number.")
     if epoch < 0:
         raise NetworkFileError(f"its \"epoch\" is negative ({epoch}).")
+    if epoch > MAX_EPOCH:
+        raise NetworkFileError(f"its \"epoch\" is larger than {MAX_EPOCH:,}: no network has trained that long.")
     return epoch
 
 

@@ -118,6 +118,8 @@ BAD_FILES = {
     "negative epoch": (_set("epoch", -3), "negative", {}),
     "epoch fraction": (_set("epoch", 2.5), '"epoch" is not a whole number', {}),
     "epoch boolean": (_set("epoch", True), '"epoch" is not a whole number', {}),
+    "epoch huge": (_set("epoch", 10**400), "epoch.* larger than 1,000,000,000,000", {}),
+    "epoch past the bound": (_set("epoch", 10**12 + 1), "epoch.* larger than 1,000,000,000,000", {}),
     "features not a list": (_set("features", "x,y"), '"features" are not a list', {}),
     "unknown feature": (_set("features.2", "cosX"), "unknown input feature 'cosX'", {}),
     "feature twice": (_set("features.1", "x"), "twice", {}),
@@ -150,6 +152,12 @@ def test_every_broken_file_gets_its_own_message(case: str) -> None:
     with pytest.raises(NetworkFileError, match=message) as raised:
         load_network(data, **options)
     assert str(raised.value).strip()
+
+
+def test_the_largest_epoch_is_read() -> None:
+    document = _document()
+    document["epoch"] = 10**12
+    assert load_network(_bytes(document)).epoch == 10**12
 
 
 def test_not_a_number_and_infinity_are_refused() -> None:
