@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from playground.access import parse_trusted_proxies
 from playground.catalog import LESSONS
 from playground.paths import REPO_ROOT
 
@@ -45,6 +46,7 @@ class ClassAccess:
     mode: str = "none"  # "none", "password" (hash in .streamlit/secrets.toml) or "oidc" (st.login)
     allowed_domains: tuple[str, ...] = ()  # oidc: e-mail domains that may enter
     instructors: tuple[str, ...] = ()  # oidc: e-mails of instructors (password mode: a second password)
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For names the client
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ _KNOWN = {
     "class": {"title", "welcome", "lessons"},
     "presets": None,  # any lesson key
     "limits": set(_LIMIT_KEYS),
-    "access": {"mode", "allowed_domains", "instructors"},
+    "access": {"mode", "allowed_domains", "instructors", "trusted_proxies"},
     "challenges": {"enabled"},
     "storage": {"url"},
 }
@@ -172,6 +174,13 @@ def parse_class_config(text: str, path: Path = DEFAULT_PATH) -> ClassConfig:
         lists[key] = tuple(v.strip().lower() for v in value)
     if mode == "oidc" and not lists["allowed_domains"] and not lists["instructors"]:
         raise fail("access", "mode", "oidc needs allowed_domains (who may enter) or at least instructors")
+    proxies = access.get("trusted_proxies", [])
+    if not isinstance(proxies, list) or not all(isinstance(v, str) for v in proxies):
+        raise fail("access", "trusted_proxies", "must be a list of addresses, e.g. [\"127.0.0.1\"]")
+    try:
+        proxies = parse_trusted_proxies(proxies)
+    except ValueError as error:
+        raise fail("access", "trusted_proxies", str(error)) from None
 
     from playground.challenges import CHALLENGES  # the checks the lessons pose
 
@@ -184,7 +193,7 @@ def parse_class_config(text: str, path: Path = DEFAULT_PATH) -> ClassConfig:
                 raise fail("challenges", "enabled", f"no challenge {key!r}; known: {', '.join(CHALLENGES)}")
     storage_url = text_value("storage", "url", "", data.get("storage", {}))
     return ClassConfig(title, welcome, tuple(lessons), presets, ClassLimits(**limits),
-                       ClassAccess(mode, lists["allowed_domains"], lists["instructors"]),
+                       ClassAccess(mode, lists["allowed_domains"], lists["instructors"], proxies),
                        None if enabled is None else tuple(enabled), storage_url, path)
 
 
@@ -202,19 +211,47 @@ def load_class_config(path: Path | None = None) -> ClassConfig:
     return parse_class_config(text, path)
 
 
+def needs_secret(config: ClassConfig, class_secrets: dict) -> bool:
+    """Whether the class signs cookies, so that it cannot start without a server secret: a class with
+    access control, or with an instructor (an instructor password or OpenID Connect instructors)."""
+    return config.path is not None and (config.access.mode != "none" or bool(config.access.instructors)
+                                        or bool(class_secrets.get("instructor_password_hash")))
+
+
+def _streamlit_files(name: str) -> list[Path]:
+    """Where Streamlit looks for its config or secrets file, for a server started from the repository."""
+    return [Path.home() / ".streamlit" / name, Path.cwd() / ".streamlit" / name, REPO_ROOT / ".streamlit" / name]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m playground.classroom check`: exit 1 with the problem, or print what the class gets."""
+    """`python -m playground.classroom check [--secrets FILE]`: exit 1 with the problem, or print what the
+    class gets. A class that signs cookies needs the server secret (see playground.tokens)."""
+    from playground import tokens
+
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] != ["check"]:
-        print("usage: python -m playground.classroom check", file=sys.stderr)
+    if argv[:1] != ["check"] or len(argv) not in (1, 3) or (len(argv) == 3 and argv[1] != "--secrets"):
+        print("usage: python -m playground.classroom check [--secrets .streamlit/secrets.toml]", file=sys.stderr)
         return 2
     try:
         config = load_class_config()
     except ClassConfigError as error:
         print(f"classroom configuration: {error}", file=sys.stderr)
         return 1
+    secrets_files = [Path(argv[2])] if len(argv) == 3 else _streamlit_files("secrets.toml")
+    class_secrets, cookie_secret = tokens.read_outside_streamlit(os.environ, secrets_files,
+                                                                 _streamlit_files("config.toml"))
+    secret = tokens.server_secret(class_secrets, cookie_secret)
+    if needs_secret(config, class_secrets) and secret is None:
+        print(f"classroom configuration: {config.path.name}: this class has access control or an instructor, so "
+              f"it needs a server secret: run `python -m playground.access secret` and put the line it prints "
+              f"under [classroom] in .streamlit/secrets.toml (or set server.cookieSecret, at least "
+              f"{tokens.MIN_SECRET_CHARS} characters, the same for every app process).", file=sys.stderr)
+        return 1
     source = config.path or "(no classroom.toml: single-learner defaults)"
     print(f"classroom configuration OK: {source}; lessons: {', '.join(config.lessons)}; access: {config.access.mode}")
+    if config.path is not None and secret is None:
+        print("note: no server secret, so a learner's nickname is kept for the session only "
+              "(`python -m playground.access secret`)")
     return 0
 
 

@@ -1,6 +1,8 @@
 """Where a class's challenge submissions are kept: one SQL table, through SQLAlchemy, so that a class runs on
 SQLite in a file (WAL mode: many readers, one writer at a time, no lost writes) or on PostgreSQL shared by
 several app processes. Every statement is parameterised; learner text is stored as text, never as SQL.
+A nickname belongs to whoever used it first in a class session (a signed-in identity or a browser), and one
+learner's submissions are rate-limited, so nobody can post as another or flood the board.
 """
 
 from __future__ import annotations
@@ -8,6 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+import time
+import unicodedata
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -32,6 +38,26 @@ CLASS_SETTINGS = sa.Table(  # a few values every app process of a class must agr
     METADATA,
     sa.Column("name", sa.String(40), primary_key=True),
     sa.Column("value", sa.String(200), nullable=False),
+)
+NICKNAMES = sa.Table(  # who owns each nickname of a class session
+    "nicknames",
+    METADATA,
+    sa.Column("class_session", sa.String(80), primary_key=True),
+    sa.Column("nickname_key", sa.String(160), primary_key=True),  # the nickname as compared (see nickname_key)
+    sa.Column("owner", sa.String(200), nullable=False),  # "oidc:<e-mail>", "browser:<id>" or "session:<id>"
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+REFUSED = sa.Table(  # submissions refused by the rate limit, per class session (shown on the board)
+    "refused_submissions",
+    METADATA,
+    sa.Column("class_session", sa.String(80), primary_key=True),
+    sa.Column("refused", sa.Integer, nullable=False),
+)
+REVOKED_TOKENS = sa.Table(  # signed-out cookie tokens (playground.tokens), until they would expire anyway
+    "revoked_tokens",
+    METADATA,
+    sa.Column("token_id", sa.String(64), primary_key=True),
+    sa.Column("expires", sa.Float, nullable=False),  # seconds since the epoch
 )
 MAX_NICKNAME = 40
 
@@ -63,6 +89,83 @@ def clean_nickname(nickname: str) -> str:
     if not text:
         raise SubmissionError("Choose a nickname first.")
     return text[:MAX_NICKNAME]
+
+
+def nickname_key(nickname: str) -> str:
+    """A nickname as compared for ownership: 'Ada', 'ada ' and 'ＡＤＡ' are one nickname."""
+    return " ".join(unicodedata.normalize("NFKC", clean_nickname(nickname)).casefold().split())[:160]
+
+
+class NicknameTaken(SubmissionError):
+    """Another learner submits under this nickname in this class session."""
+
+
+def claim_nickname(engine: sa.Engine, class_session: str, nickname: str, owner: str,
+                   now: datetime | None = None) -> None:
+    """Make the nickname this owner's in the class session, or raise NicknameTaken if it is someone else's
+    (safe when several app processes claim at once: the table's key decides)."""
+    key, session = nickname_key(nickname), (class_session or "default")[:80]
+    owner = str(owner)[:200]
+    where = (NICKNAMES.c.class_session == session) & (NICKNAMES.c.nickname_key == key)
+    for _ in range(2):
+        with engine.connect() as connection:
+            current = connection.execute(sa.select(NICKNAMES.c.owner).where(where)).scalar()
+        if current is not None:
+            if current != owner:
+                raise NicknameTaken(f"Another learner already submits as '{clean_nickname(nickname)}' in this "
+                                    "class session. Choose another nickname.")
+            return
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.insert(NICKNAMES).values(class_session=session, nickname_key=key, owner=owner,
+                                                               created_at=now or datetime.now(UTC)))
+            return
+        except sa.exc.IntegrityError:  # claimed by someone else a moment ago: read who
+            continue
+    raise NicknameTaken("That nickname was just taken. Choose another nickname.")
+
+
+class RateLimit:
+    """At most `count` events per `seconds` for each key (a learner), in this process; remembers at most
+    `max_keys` keys (the least recently seen are forgotten first)."""
+
+    def __init__(self, count: int = 6, seconds: float = 60.0, max_keys: int = 10_000, clock=time.monotonic) -> None:
+        self.count, self.seconds, self.max_keys, self._clock = count, seconds, max_keys, clock
+        self._lock = threading.Lock()
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def allow(self, key: str) -> float:
+        """0.0 if the event may happen now (and it is counted), else the seconds until it may."""
+        with self._lock:
+            now = self._clock()
+            events = self._events.pop(key, None) or deque()
+            while events and events[0] <= now - self.seconds:
+                events.popleft()
+            wait = 0.0
+            if len(events) >= self.count:
+                wait = events[0] + self.seconds - now
+            else:
+                events.append(now)
+            self._events[key] = events  # most recently seen last
+            while len(self._events) > self.max_keys:
+                self._events.popitem(last=False)
+            return wait
+
+
+def count_refused(engine: sa.Engine, class_session: str) -> None:
+    """One more submission refused by the rate limit in this class session."""
+    session = (class_session or "default")[:80]
+    with engine.begin() as connection:
+        updated = connection.execute(sa.update(REFUSED).where(REFUSED.c.class_session == session)
+                                     .values(refused=REFUSED.c.refused + 1)).rowcount
+        if not updated:
+            connection.execute(sa.insert(REFUSED).values(class_session=session, refused=1))
+
+
+def refused_count(engine: sa.Engine, class_session: str) -> int:
+    with engine.connect() as connection:
+        value = connection.execute(sa.select(REFUSED.c.refused).where(REFUSED.c.class_session == class_session)).scalar()
+    return int(value or 0)
 
 
 @dataclass(frozen=True)
@@ -133,6 +236,8 @@ def clear_class_session(engine: sa.Engine, class_session: str) -> int:
     """Delete one class session's submissions; returns how many."""
     with engine.begin() as connection:
         result = connection.execute(sa.delete(SUBMISSIONS).where(SUBMISSIONS.c.class_session == class_session))
+        connection.execute(sa.delete(NICKNAMES).where(NICKNAMES.c.class_session == class_session))
+        connection.execute(sa.delete(REFUSED).where(REFUSED.c.class_session == class_session))
         return int(result.rowcount or 0)
 
 

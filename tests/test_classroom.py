@@ -74,15 +74,52 @@ def test_no_file_means_single_learner_defaults(tmp_path, monkeypatch) -> None:
 
 
 def test_the_check_command(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("STREAMLIT_SERVER_COOKIE_SECRET", raising=False)
+    secrets_file = tmp_path / "secrets.toml"
+    secrets_file.write_text('[classroom]\ntoken_secret = "' + "s" * 43 + '"\n')
     bad = tmp_path / "classroom.toml"
     bad.write_text("[limits]\nmax_neurons = 0\n")
     monkeypatch.setenv("NP_CLASSROOM", str(bad))
-    assert main(["check"]) == 1
+    assert main(["check", "--secrets", str(secrets_file)]) == 1
     assert "line 2" in capsys.readouterr().err
     bad.write_text(GOOD)
-    assert main(["check"]) == 0
+    assert main(["check", "--secrets", str(secrets_file)]) == 0
     monkeypatch.setenv("NP_CLASSROOM", str(tmp_path / "missing.toml"))
-    assert main(["check"]) == 1
+    assert main(["check", "--secrets", str(secrets_file)]) == 1
+
+
+def test_the_check_refuses_a_class_without_a_server_secret(tmp_path, monkeypatch, capsys) -> None:
+    """Access control or an instructor signs cookies: no start without a random secret (none derived)."""
+    monkeypatch.delenv("STREAMLIT_SERVER_COOKIE_SECRET", raising=False)
+    secrets_file = tmp_path / "secrets.toml"
+    secrets_file.write_text('[classroom]\npassword_hash = "scrypt$1$1$1$a$b"\ninstructor_password_hash = "x"\n')
+    config = tmp_path / "classroom.toml"
+    monkeypatch.setenv("NP_CLASSROOM", str(config))
+    for text in (GOOD, '[access]\nmode = "oidc"\nallowed_domains = ["school.edu"]\n',
+                 '[class]\ntitle = "open class, but with an instructor password"\n'):
+        config.write_text(text)
+        assert main(["check", "--secrets", str(secrets_file)]) == 1
+        assert "playground.access secret" in capsys.readouterr().err
+    monkeypatch.setenv("STREAMLIT_SERVER_COOKIE_SECRET", "short")
+    assert main(["check", "--secrets", str(secrets_file)]) == 1
+    monkeypatch.setenv("STREAMLIT_SERVER_COOKIE_SECRET", "c" * 32)  # a shared server.cookieSecret will do
+    assert main(["check", "--secrets", str(secrets_file)]) == 0
+    monkeypatch.delenv("STREAMLIT_SERVER_COOKIE_SECRET")
+    secrets_file.write_text('[classroom]\ntoken_secret = "' + "s" * 43 + '"\n')
+    assert main(["check", "--secrets", str(secrets_file)]) == 0
+    secrets_file.write_text("")
+    config.write_text('[class]\ntitle = "open class, no instructor"\n')
+    assert main(["check", "--secrets", str(secrets_file)]) == 0  # nothing to sign: no secret needed
+    capsys.readouterr()
+
+
+def test_trusted_proxies_are_read_and_checked() -> None:
+    text = '[access]\nmode = "password"\ntrusted_proxies = ["127.0.0.1", "172.16.0.0/12"]\n'
+    assert parse_class_config(text).access.trusted_proxies == ("127.0.0.1", "172.16.0.0/12")
+    assert parse_class_config("").access.trusted_proxies == ()
+    for bad in ('["nginx"]', '"127.0.0.1"', "[1]"):
+        with pytest.raises(ClassConfigError, match="line 3 .access.trusted_proxies."):
+            parse_class_config(f'[access]\nmode = "password"\ntrusted_proxies = {bad}\n')
 
 
 def test_class_limits_cap_values_from_a_link() -> None:

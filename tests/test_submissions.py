@@ -1,5 +1,6 @@
 """The class's submissions store on SQLite (WAL) and on a real PostgreSQL server: survives a restart, loses
-nothing under concurrent writes, stores learner text as text."""
+nothing under concurrent writes, stores learner text as text; a nickname stays its first owner's (across
+app processes), and one learner cannot flood the board."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ def make_engine(request, tmp_path, postgres_url):
     yield make
     if request.param == "postgresql":  # leave the shared server clean for the next test
         with engines[0].begin() as connection:
-            connection.execute(sa.delete(submissions.SUBMISSIONS))
-            connection.execute(sa.delete(submissions.CLASS_SETTINGS))
+            for name in ("SUBMISSIONS", "CLASS_SETTINGS", "NICKNAMES", "REFUSED"):
+                if hasattr(submissions, name):
+                    connection.execute(sa.delete(getattr(submissions, name)))
     for engine in engines:
         engine.dispose()
 
@@ -123,3 +125,59 @@ def test_sqlite_uses_the_write_ahead_log(tmp_path) -> None:
     engine = submissions.prepare(sa.create_engine(f"sqlite:///{tmp_path / 'c.sqlite'}"))
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
+
+
+def test_a_nickname_cannot_be_taken_over(make_engine) -> None:
+    a, b = make_engine(), make_engine()  # two app processes of the class
+    submissions.claim_nickname(a, "lab", "Ada", "browser:first")
+    submissions.claim_nickname(b, "lab", "Ada", "browser:first")  # the owner again, from the other process
+    for imitation in ("Ada", "ada", " ADA ", "Ａｄａ"):
+        with pytest.raises(submissions.NicknameTaken, match="Choose another nickname"):
+            submissions.claim_nickname(b, "lab", imitation, "browser:second")
+    submissions.claim_nickname(b, "other session", "Ada", "browser:second")  # another class session: free
+    submissions.claim_nickname(a, "lab", "Ada Lovelace", "oidc:ada@school.edu")
+    with pytest.raises(submissions.NicknameTaken):
+        submissions.claim_nickname(a, "lab", "ada lovelace", "oidc:mallory@school.edu")
+    submissions.clear_class_session(a, "lab")  # a cleared class session frees its nicknames
+    submissions.claim_nickname(b, "lab", "Ada", "browser:second")
+
+
+def test_simultaneous_claims_have_one_winner(make_engine) -> None:
+    engines = [make_engine() for _ in range(4)]
+    winners, errors = [], []
+
+    def claim(n: int) -> None:
+        try:
+            submissions.claim_nickname(engines[n % 4], "lab", "Grace", f"browser:{n}")
+            winners.append(n)
+        except submissions.NicknameTaken:
+            pass
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(winners) == 1
+
+
+def test_the_rate_limit_and_the_refusals_count(make_engine) -> None:
+    now = [0.0]
+    limit = submissions.RateLimit(count=3, seconds=60, max_keys=100, clock=lambda: now[0])
+    assert [limit.allow("browser:a") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limit.allow("browser:a") == 60.0  # the fourth within a minute is refused
+    assert limit.allow("browser:b") == 0.0  # another learner is not
+    now[0] = 30.0
+    assert limit.allow("browser:a") == 30.0
+    now[0] = 60.0
+    assert limit.allow("browser:a") == 0.0
+    for i in range(500):
+        limit.allow(f"browser:{i}")
+    assert len(limit._events) == 100  # noqa: SLF001 - bounded memory
+    engine = make_engine()
+    assert submissions.refused_count(engine, "lab") == 0
+    for _ in range(3):
+        submissions.count_refused(engine, "lab")
+    assert submissions.refused_count(engine, "lab") == 3 and submissions.refused_count(engine, "other") == 0
