@@ -1,12 +1,16 @@
 """What a learner can do on the Playground page, as plain methods (no Streamlit): change a setting,
 click in the network view, step, reset, open a link, a CSV or a saved network.
 
-The page binds widgets to these; tests call them directly.
+The page binds widgets to these; tests call them directly. Everything here comes from a browser, so each
+value is checked and bounded before it costs anything, and a bad one gets a message, never an exception.
+The messages (`notices`, `message`, `upload_error`, `file_error`) are Markdown in which every part that came
+from a browser (a link's values, a file's name or content) is escaped: they show it as the text it is.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +21,38 @@ from playground.playground_settings import ADVANCED_LIMITS, PlaygroundSettings
 from playground.playground_url import parse_link, parse_query
 from playground.playground_view import valid_selection
 from playground.seedrandom import new_seed_string
+from playground.text import escape_markdown
 
 DATA_KEYS = ("dataset", "regDataset", "problem", "noise", "percTrainData", "numClasses")
 MAX_EDIT = 1e3  # a learner's typed weight or bias, at most this in absolute value
+MAX_RUN_EPOCHS = 100_000  # "Run this many epochs"
+MAX_LINK_CHARS = 10_000  # a pasted link (a TF link with every key has ~600 characters)
+MAX_NAME_CHARS = 80  # of a file's name, quoted in a message
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number sent by the browser (a JSON number), else None: not a bool, a fraction, NaN or ∞."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, float) and value.is_integer() else None
+
+
+def _coordinate(value: Any) -> float | None:
+    """A finite number sent by the browser, else None (a JSON integer too large for a float included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _name(name: Any) -> str:
+    """A file's name as Markdown that shows it literally (cut if long)."""
+    return escape_markdown(name, limit=MAX_NAME_CHARS)
 
 
 @dataclass
@@ -50,7 +83,7 @@ class PlaygroundLesson:
     @classmethod
     def from_query(cls, query: dict[str, Any]) -> PlaygroundLesson:
         settings, notices = parse_query(query)
-        return cls(run=PlaygroundRun(settings), notices=notices)
+        return cls(run=PlaygroundRun(settings), notices=[escape_markdown(n) for n in notices])
 
     # ------------------------------------------------------------------ settings
 
@@ -88,7 +121,7 @@ class PlaygroundLesson:
             self.apply_settings(features=tuple(f for f in FEATURES if (f in s.features) != (f == value)))
         elif name == "shape" and isinstance(value, dict):
             shape, acts = list(s.networkShape), s.layerActivations
-            op, layer = value.get("op"), value.get("layer")
+            op, layer = value.get("op"), _whole(value.get("layer"))
             if op == "add_layer" and len(shape) < limits.max_layers:
                 shape.append(2)  # TF's new layer has two neurons
                 acts = acts + [s.activation] if acts else None
@@ -101,27 +134,32 @@ class PlaygroundLesson:
             if shape != s.networkShape:
                 self.apply_settings(networkShape=shape, layerActivations=acts)
         elif name == "select_node" and isinstance(value, list) and len(value) == 2:
-            try:
-                picked = (int(value[0]), int(value[1]))
-            except (TypeError, ValueError):
+            layer, index = _whole(value[0]), _whole(value[1])
+            if layer is None or index is None:
                 return
+            picked = (layer, index)
             self.selected = None if self.selected == picked else valid_selection(run, picked)
         elif name == "edit" and isinstance(value, dict):
             self.edit_parameter(value.get("index"), value.get("value"))
         elif name == "add_point" and isinstance(value, dict) and self.add_mode is not None:
+            x, y = _coordinate(value.get("x")), _coordinate(value.get("y"))
+            if x is None or y is None:
+                self.message = "That point could not be added: it needs two numbers, x and y."
+                return
             try:
-                run.add_point(float(value["x"]), float(value["y"]), int(self.add_mode))
-                run.record_scores()
-            except (KeyError, TypeError, ValueError):
-                self.message = "That point could not be added."
+                run.add_point(x, y, int(self.add_mode))
+            except ValueError as error:
+                self.message = f"That point was not added. {error}"
+                return
+            run.record_scores()
 
     def edit_parameter(self, index: Any, value: Any) -> None:
         """A learner typed a new weight or bias: set it and show the effect at once (no training)."""
         try:
-            index, number = int(index), float(value)
-            if not (0 <= index < self.run.network.n_params) or not abs(number) <= MAX_EDIT:
+            index, number = _whole(index), float(value)  # the editor's text when it is not a number
+            if index is None or isinstance(value, bool) or not (0 <= index < self.run.network.n_params) or not abs(number) <= MAX_EDIT:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.message = f"That value was not used: type a number between −{MAX_EDIT:g} and {MAX_EDIT:g}."
             return
         self.run.network.set_param(index, number)
@@ -146,7 +184,11 @@ class PlaygroundLesson:
         self.data_changed = True
 
     def run_epochs(self, n: int) -> None:
-        self.stop_epoch = self.run.epoch + max(1, int(n))
+        count = _whole(n)
+        if count is None or not 1 <= count <= MAX_RUN_EPOCHS:
+            self.message = f"Choose from 1 to {MAX_RUN_EPOCHS:,} epochs."
+            return
+        self.stop_epoch = self.run.epoch + count
         self.playing = True
 
     # ------------------------------------------------------------------ opening things
@@ -155,15 +197,19 @@ class PlaygroundLesson:
         """A pasted TensorFlow Playground link (or our own): its settings, data and first weights."""
         if not text.strip():
             return
+        if len(text) > MAX_LINK_CHARS:
+            self.notices = [f"That link was not opened: it is {len(text):,} characters long, and a Playground "
+                            f"link has far fewer than {MAX_LINK_CHARS:,}."]
+            return
         settings, notices = parse_link(text)
         self.replace_run(PlaygroundRun(settings))
-        self.notices = notices + ["Opened the pasted link."]
+        self.notices = [escape_markdown(n) for n in notices] + ["Opened the pasted link."]
 
     def open_csv(self, name: str, data: bytes, max_bytes: int) -> None:
         try:
             points = learner_csv.parse_learner_csv(data, max_bytes=max_bytes, seed=self.run.settings.seed)
         except learner_csv.CsvError as error:
-            self.upload_error = f"**{name}** was not loaded: {error.message}"
+            self.upload_error = f"**{_name(name)}** was not loaded: {escape_markdown(error.message)}"
             return
         self.upload_error = ""
         self.playing = False
@@ -183,14 +229,14 @@ class PlaygroundLesson:
             if fresh.network.sizes.tolist() != loaded.net.sizes.tolist() or fresh.network.head != loaded.net.head:
                 raise network_file.NetworkFileError("its network does not match its own settings")
         except network_file.NetworkFileError as error:
-            self.file_error = f"**{name}** was not opened: {error}"
+            self.file_error = f"**{_name(name)}** was not opened: {escape_markdown(error)}"
             return
         fresh.network, fresh.epoch = loaded.net, loaded.epoch
         fresh.history.clear()
         fresh.record_scores()
         self.replace_run(fresh)
         self.file_error = ""
-        self.message = f"Opened {name}: epoch {loaded.epoch:,}."
+        self.message = f"Opened {_name(name)}: epoch {loaded.epoch:,}."
 
     def replace_run(self, run: PlaygroundRun) -> None:
         self.run, self.playing, self.selected, self.stop_epoch = run, False, None, None

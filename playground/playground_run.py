@@ -17,6 +17,7 @@ from playground import toy_data
 from playground.features2d import feature_matrix, ordered
 from playground.mlp2d import Network2D, TrainSettings, head_for
 from playground.playground_settings import MAX_INIT_DRAWS, PlaygroundSettings
+from playground.point_pictures import EXTENT
 from playground.seedrandom import SeedRandom
 from playground.toy_data import Data2D
 
@@ -57,6 +58,9 @@ class Scores:
     train_metric: float  # accuracy in 0..1 for classification, RMSE for regression
     test_metric: float
     metric_name: str  # "accuracy" or "RMSE"
+
+
+MAX_ADDED_POINTS = 1000  # points a learner may click onto the picture (each click re-reads them all)
 
 
 @dataclass
@@ -126,11 +130,16 @@ class PlaygroundRun:
         return self.base.class_names
 
     def add_point(self, x: float, y: float, label: int) -> None:
-        """A learner's click on the picture: a new training point of class `label` (kept on reset)."""
+        """A learner's click on the picture: a new training point of class `label` (kept on reset).
+
+        Raises ValueError, with a sentence for the learner, for a point off the picture or one too many."""
         if self.problem != "classification" or not (0 <= label < self.n_classes):
-            raise ValueError("points can be added to classification data only, with a known class")
-        if not (np.isfinite(x) and np.isfinite(y)):
-            raise ValueError("a point needs finite coordinates")
+            raise ValueError("Points can be added to classification data only, with a known class.")
+        if not (abs(x) <= EXTENT and abs(y) <= EXTENT):  # NaN fails this too
+            raise ValueError(f"A point must lie on the picture, with x and y from −{EXTENT:g} to {EXTENT:g}.")
+        if len(self.added.xy) >= MAX_ADDED_POINTS:
+            raise ValueError(f"You have added {MAX_ADDED_POINTS:,} points, the most there can be: "
+                             "restore the dataset or clear all points to start again.")
         self.added.xy.append((float(x), float(y)))
         self.added.labels.append(int(label))
         self._refresh_arrays()
