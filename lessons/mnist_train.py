@@ -221,7 +221,7 @@ def train_here() -> None:
 if lesson.training and lesson.trainer is not None:
     train_here()
 elif lesson.trainer is not None:
-    st.page_link("lessons/mnist_inside.py", label="Look inside this network", icon=":material/visibility:")
+    ui.lesson_link("mnist-inside", label="Look inside this network", icon=":material/visibility:")
     from urllib.parse import urlencode
 
     from playground.challenges import check_mnist_compact
