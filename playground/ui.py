@@ -565,9 +565,10 @@ def submissions_engine():
     """The class's submissions database (st.connection, SQLAlchemy): SQLite by default, PostgreSQL by URL."""
     from playground import submissions
     from playground.classroom import config_path
+    from playground.storage_url import submissions_url
 
-    config = class_config()
-    url = config.storage_url or f"sqlite:///{config_path().with_suffix('.sqlite')}"
+    config = class_config()  # a container's $NP_STORAGE_URL (+ password file) comes before classroom.toml's
+    url = submissions_url(config.storage_url, f"sqlite:///{config_path().with_suffix('.sqlite')}")
     connection = st.connection("submissions", type="sql", url=url)
     return submissions.prepare(connection._instance)  # noqa: SLF001 - the SQLAlchemy engine itself
 
