@@ -64,7 +64,7 @@ class ClassConfig:
 
 _LIMIT_KEYS = {
     "max_hidden_layers": (int, 0, 10),
-    "max_neurons": (int, 1, 16),
+    "max_neurons": (int, 1, 1024),  # the digit lessons' layers too; the Playground keeps its own cap (16)
     "max_epochs": (int, 1, 100),
     "max_training_seconds": (float, 1, 3600),
     "max_training_examples": (int, 10, 60_000),

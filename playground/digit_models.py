@@ -5,7 +5,7 @@ learner's choices, with every layer named so that the lessons can show what each
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from playground.torch_runtime import torch
 
@@ -35,6 +35,54 @@ class ModelSpec:
             return "MLP 784 → " + " → ".join(str(h) for h in self.hidden) + f" → {self.classes}"
         return (f"CNN {'/'.join(str(f) for f in self.filters)} filters {self.kernel}×{self.kernel}"
                 f"{', ' + self.pool + ' pool' if self.pool != 'none' else ''}")
+
+
+# The app's own bounds on a learner's network (a class's limits may lower them).
+MAX_MLP_LAYERS, MAX_MLP_WIDTH = 4, 1024
+MAX_CONV_LAYERS, MAX_FILTERS = 3, 64
+
+
+@dataclass(frozen=True)
+class SizeLimits:
+    """How big a learner's digit network may be: the app's bounds, lowered by a class's `max_hidden_layers`
+    (dense or convolution layers) and `max_neurons` (neurons per dense layer, filters per convolution).
+    A digit network keeps at least one hidden layer: a class limit of 0 (a Playground without hidden
+    layers) leaves the digit lessons one."""
+
+    max_layers: int | None = None
+    max_width: int | None = None
+
+    @classmethod
+    def of_class(cls, limits: object) -> SizeLimits:
+        """From a classroom.ClassLimits."""
+        return cls(getattr(limits, "max_hidden_layers", None), getattr(limits, "max_neurons", None))
+
+    def _bound(self, own: int, cls: int | None) -> int:
+        return max(1, min(own, cls)) if cls is not None else own
+
+    @property
+    def mlp_layers(self) -> int:
+        return self._bound(MAX_MLP_LAYERS, self.max_layers)
+
+    @property
+    def mlp_width(self) -> int:
+        return self._bound(MAX_MLP_WIDTH, self.max_width)
+
+    @property
+    def conv_layers(self) -> int:
+        return self._bound(MAX_CONV_LAYERS, self.max_layers)
+
+    @property
+    def filters(self) -> int:
+        return self._bound(MAX_FILTERS, self.max_width)
+
+    def cap(self, spec: ModelSpec) -> ModelSpec:
+        """`spec` within these limits: layers beyond the limit dropped, each layer at most the width."""
+        if spec.kind == "mlp":
+            hidden = tuple(max(1, min(h, self.mlp_width)) for h in spec.hidden[: self.mlp_layers]) or (self.mlp_width,)
+            return replace(spec, hidden=hidden) if hidden != spec.hidden else spec
+        filters = tuple(max(1, min(f, self.filters)) for f in spec.filters[: self.conv_layers]) or (self.filters,)
+        return replace(spec, filters=filters) if filters != spec.filters else spec
 
 
 class DigitNet(nn.Module):

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from playground.digit_lesson import DEFAULT_CONFIGS, DEFAULT_SPECS
-from playground.digit_models import ACTIVATIONS, ModelSpec
+from playground.digit_models import ACTIVATIONS, ModelSpec, SizeLimits
 from playground.digit_training import TrainConfig
+from playground.text import escape_markdown
 
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 BATCH_SIZES = (16, 32, 64, 128, 256)
@@ -17,41 +18,57 @@ SOURCES = ("mnist5k", "mnist", "fashion-mnist")
 
 
 def _ints(text: str, low: int, high: int, most: int) -> tuple[int, ...] | None:
+    """1 to `most` whole numbers from `low` to `high`, separated by commas or semicolons (None if not)."""
+    parts = str(text).replace(";", ",").split(",")
+    if len(parts) > most + 1 or len(text) > 12 * (most + 1):  # a long list is refused before any int()
+        return None
     try:
-        values = tuple(int(v) for v in text.split(",") if v.strip())
+        values = tuple(int(v) for v in parts if v.strip())
     except ValueError:
         return None
     return values if values and len(values) <= most and all(low <= v <= high for v in values) else None
 
 
-def parse_digit_query(params: Mapping[str, str | list[str]], max_epochs: int | None = None
-                      ) -> tuple[str, ModelSpec, TrainConfig, list[str]]:
-    """(source, spec, config, notices) from query parameters (a key may map to a list: the last wins)."""
+def hidden_rule(sizes: SizeLimits) -> str:
+    return f"1 to {sizes.mlp_layers} layer sizes from 1 to {sizes.mlp_width}"
+
+
+def parse_hidden(text: str, sizes: SizeLimits = SizeLimits()) -> tuple[int, ...] | None:
+    """An MLP's hidden layers typed by a learner ("256" or "128, 64"), within the limits (None if not)."""
+    return _ints(text, 1, sizes.mlp_width, sizes.mlp_layers)
+
+
+def parse_digit_query(params: Mapping[str, str | list[str]], max_epochs: int | None = None,
+                      sizes: SizeLimits = SizeLimits()) -> tuple[str, ModelSpec, TrainConfig, list[str]]:
+    """(source, spec, config, notices) from query parameters (a key may map to a list: the last wins).
+    The network stays within `sizes` (a class's limits) and the epochs within `max_epochs`; the notices
+    quote a link's values as Markdown-escaped text."""
     values = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items() if v not in ([], None)}
     notices: list[str] = []
 
     def bad(key: str, expected: str) -> None:
-        notices.append(f"{key} '{str(values[key])[:40]}' is not {expected} — using the default.")
+        notices.append(f"{escape_markdown(key, 20)} '{escape_markdown(values[key], 40)}' is not {expected} "
+                       "— using the default.")
 
     kind = values.get("kind", "mlp")
     if kind not in DEFAULT_SPECS:
         bad("kind", "mlp or cnn")
         kind = "mlp"
-    spec, config = DEFAULT_SPECS[kind], DEFAULT_CONFIGS[kind]
+    spec, config = sizes.cap(DEFAULT_SPECS[kind]), DEFAULT_CONFIGS[kind]
     source = values.get("source", "mnist5k")
     if source not in SOURCES:
         bad("source", "mnist5k, mnist or fashion-mnist")
         source = "mnist5k"
     if "hidden" in values and kind == "mlp":
-        hidden = _ints(values["hidden"], 1, 1024, 4)
+        hidden = parse_hidden(values["hidden"], sizes)
         spec = replace(spec, hidden=hidden) if hidden else spec
         if hidden is None:
-            bad("hidden", "1 to 4 layer sizes from 1 to 1024")
+            bad("hidden", hidden_rule(sizes))
     if "filters" in values and kind == "cnn":
-        filters = _ints(values["filters"], 1, 64, 3)
+        filters = _ints(values["filters"], 1, sizes.filters, sizes.conv_layers)
         spec = replace(spec, filters=filters) if filters else spec
         if filters is None:
-            bad("filters", "1 to 3 filter counts from 1 to 64")
+            bad("filters", f"1 to {sizes.conv_layers} filter counts from 1 to {sizes.filters}")
     choices = {"kernel": ("3", "5", "7"), "pool": ("max", "avg", "none"), "activation": tuple(ACTIVATIONS)}
     for key, allowed in choices.items():
         if key in values:

@@ -49,7 +49,7 @@ def test_a_complete_file_is_read() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("[class]\ntitle = 'x'\nlessons = ['playground', 'nope']\n", "line 3 (class.lessons): no lesson named 'nope'"),
-    ("[limits]\nmax_neurons = 99\n", "line 2 (limits.max_neurons): must be a whole number from 1 to 16"),
+    ("[limits]\nmax_neurons = 2000\n", "line 2 (limits.max_neurons): must be a whole number from 1 to 1024"),
     ("[limits]\n\nmax_epochs = 2.5\n", "line 3 (limits.max_epochs)"),
     ("[access]\nmode = 'magic'\n", "line 2 (access.mode): must be one of none, password, oidc"),
     ("[access]\nmode = 'oidc'\n", "oidc needs allowed_domains"),
