@@ -95,6 +95,7 @@ class DigitTrainer:
         self.seconds = 0.0  # time spent in optimisation steps (for examples/s)
         self.version = 0  # bumped after every slice: what was computed from the model is stale
         self._order: torch.Tensor | None = None
+        self._order_sizes = (0, 0)  # (training examples, drawings) when the order was drawn
         self._position = 0
         self._epochs_done = 0
         self._recent: list[tuple[float, float, int]] = []  # (loss sum, correct, n) since the last record
@@ -131,18 +132,45 @@ class DigitTrainer:
 
     def _new_order(self) -> torch.Tensor:
         n, e = len(self.data.train_labels), len(self.extra)
+        self._order_sizes = (n, e)
         ids = torch.cat([torch.arange(n), (n + torch.arange(e)).repeat(self.extra.repeats)]) if e else torch.arange(n)
         return ids[torch.randperm(len(ids), generator=self.generator)]
 
+    def _tidy_order(self) -> None:
+        """After the training set shrank (a class limit) or drawings were forgotten mid-epoch, the rest of
+        the epoch leaves out what is gone (drawings added mid-epoch join at the next epoch)."""
+        n, e = len(self.data.train_labels), len(self.extra)
+        old_n, old_e = self._order_sizes
+        if self._order is None or (n, e) == (old_n, old_e) or (n >= old_n and e >= old_e):
+            return
+        rest = self._order[self._position :]
+        drawing = rest >= old_n
+        rest = rest[torch.where(drawing, rest - old_n < e, rest < n)]
+        rest = torch.where(rest >= old_n, rest - old_n + n, rest)
+        self._order = torch.cat([self._order[: self._position], rest])
+        self._order_sizes = (n, e)
+
+    def limit_examples(self, max_examples: int) -> None:
+        """Learn from at most `max_examples` of the data's training examples (a class's limit; the learner's
+        own drawings come on top). Applied before training starts, it changes nothing else."""
+        if max_examples and max_examples < len(self.data.train_labels):
+            self.data = self.data.limited(max_examples)
+            self._tidy_order()
+
     def _batch(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         n = len(self.data.train_labels)
-        if len(self.extra) and bool((ids >= n).any()):
-            extra_images = torch.from_numpy(np.stack(self.extra.images).astype(np.uint8))
-            extra_labels = torch.tensor(self.extra.labels, dtype=torch.int64)
-            images = torch.cat([self.data.train_images, extra_images])
-            labels = torch.cat([self.data.train_labels, extra_labels])
-            return self._inputs(images[ids]), labels[ids]
-        return self._inputs(self.data.train_images[ids]), self.data.train_labels[ids]
+        drawing = ids >= n
+        if not bool(drawing.any()):
+            return self._inputs(self.data.train_images[ids]), self.data.train_labels[ids]
+        # the learner's drawings picked one by one (joining them to the whole training set would copy
+        # all of it for every batch: 56 ms a batch for full MNIST)
+        images = torch.empty((len(ids), 28, 28), dtype=torch.uint8)
+        labels = torch.empty(len(ids), dtype=torch.int64)
+        images[~drawing], labels[~drawing] = self.data.train_images[ids[~drawing]], self.data.train_labels[ids[~drawing]]
+        mine = (ids[drawing] - n).tolist()
+        images[drawing] = torch.from_numpy(np.stack([np.asarray(self.extra.images[j], dtype=np.uint8) for j in mine]))
+        labels[drawing] = torch.tensor([self.extra.labels[j] for j in mine], dtype=torch.int64)
+        return self._inputs(images), labels
 
     def _inputs(self, images_uint8: torch.Tensor) -> torch.Tensor:
         return normalise(images_uint8).contiguous(memory_format=self.memory_format)
@@ -156,6 +184,7 @@ class DigitTrainer:
         size = self._epoch_size()
         record_every = max(1, math.ceil(size / records_per_epoch))
         self.model.train()
+        self._tidy_order()
         while not self.finished and time.perf_counter() < deadline:
             if until_epoch is not None and self.epoch >= until_epoch - 1e-9:
                 break

@@ -242,3 +242,57 @@ def test_training_never_touches_the_global_generator_and_other_draws_do_not_chan
     first = run(draw_between=False)
     assert torch.equal(torch.random.get_rng_state(), state)
     assert np.array_equal(first, run(draw_between=True))
+
+
+def test_the_example_limit_and_drawings(tensors) -> None:
+    from playground.digit_training import ExtraExamples
+
+    drawings = ExtraExamples([np.full((28, 28), 200, np.uint8)] * 3, [7, 7, 7], repeats=2)
+    t = DigitTrainer(ModelSpec(hidden=(16,)), TrainConfig(epochs=1, batch_size=64), tensors, drawings)
+    t.limit_examples(500)
+    while not t.finished:
+        t.train_slice(5.0)
+    assert len(t.data.train_labels) == 500 and t.examples == 500 + 3 * 2
+    assert len(tensors.train_labels) == 4000  # the shared tensors are untouched
+
+
+def test_drawings_forgotten_mid_epoch_leave_the_rest_of_the_epoch(tensors) -> None:
+    from playground.digit_training import ExtraExamples
+
+    drawings = ExtraExamples([np.full((28, 28), 200, np.uint8)] * 5, [1] * 5, repeats=40)
+    t = DigitTrainer(ModelSpec(hidden=(16,)), TrainConfig(epochs=1, batch_size=32), tensors.limited(300), drawings)
+    t.train_slice(5.0, until_epoch=0.3)
+    drawings.images.clear()
+    drawings.labels.clear()
+    t.limit_examples(200)
+    while not t.finished:
+        t.train_slice(5.0)  # no IndexError for drawings or examples that are gone
+    assert t.epoch == 1.0
+
+
+def test_a_batch_with_drawings_costs_no_more_than_one_without() -> None:
+    """Picking a few drawings into a batch does not copy the whole training set (full MNIST: 47 MB)."""
+    import time
+
+    import torch
+
+    from playground.digit_training import ExtraExamples
+
+    n = 60_000
+    big = DigitTensors.from_arrays(np.zeros((n, 28, 28), np.uint8), np.zeros(n, np.int64),
+                                   np.zeros((10, 28, 28), np.uint8), np.zeros(10, np.int64))
+    drawings = ExtraExamples([np.full((28, 28), 255, np.uint8)] * 5, [3] * 5)
+    t = DigitTrainer(ModelSpec(hidden=(16,)), TrainConfig(), big, drawings)
+    plain = torch.arange(128)
+    mixed = plain.clone()
+    mixed[[5, 9]] = torch.tensor([n + 2, n + 4])
+    x, y = t._batch(mixed)
+    assert int(y[5]) == 3 and int(y[0]) == 0 and float(x[5].max()) > float(x[0].max())
+
+    def cost(ids) -> float:
+        start = time.perf_counter()
+        for _ in range(10):
+            t._batch(ids)
+        return (time.perf_counter() - start) / 10
+
+    assert cost(mixed) < 3 * cost(plain) + 0.003
