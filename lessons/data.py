@@ -13,6 +13,7 @@ from playground.digit_pictures import class_rows_picture
 from playground.paths import DATASETS_DIR
 from playground.png import encode_png
 from playground.seedrandom import new_seed_string
+from playground.text import escape_markdown
 from playground.toy_data import Data2D
 
 LESSON = "data"
@@ -72,7 +73,7 @@ with toy_tab:
         if st.button("Regenerate", icon=":material/casino:", key=key("regenerate"), help="Draw a new seed"):
             state.seed = new_seed_string()
             st.rerun()
-        st.caption(f"Seed `{state.seed}`: the same seed always gives the same points.")
+        st.caption(f"Seed {escape_markdown(state.seed)}: the same seed always gives the same points.")
     with picture, ui.friendly_errors("making the dataset"):
         data, _ = ui.toy_dataset(name, noise, perc_train, state.seed, n_classes)
         frame = pd.concat(
@@ -124,10 +125,12 @@ with csv_tab:
         f"different ones), at most {learner_csv.MAX_ROWS:,} rows. Coordinates between −6 and 6 fill the picture."
     )
     st.file_uploader("Your CSV file", type=["csv"], key=key("upload"), on_change=_validate_upload)
+    # a file's name and the message (which quotes its cells) are shown as the text they are
     if state.upload_error:
-        st.error(f"**{state.upload_rejected_name}** was not loaded: {state.upload_error}", icon=":material/error:")
+        st.error(f"**{escape_markdown(state.upload_rejected_name, limit=80)}** was not loaded: "
+                 f"{escape_markdown(state.upload_error)}", icon=":material/error:")
         if state.upload is not None:
-            st.info(f"Still showing your previous data, **{state.upload_name}**.")
+            st.info(f"Still showing your previous data, **{escape_markdown(state.upload_name, limit=80)}**.")
     if state.upload is not None:
         up = state.upload
         frame = pd.concat(
@@ -137,8 +140,9 @@ with csv_tab:
             ]
         )
         st.success(
-            f"**{state.upload_name}**: {len(up.train_y) + len(up.test_y)} points in {up.n_classes} classes "
-            f"({', '.join(up.class_names)}), split {len(up.train_y)} train / {len(up.test_y)} test."
+            f"**{escape_markdown(state.upload_name, limit=80)}**: {len(up.train_y) + len(up.test_y)} points in "
+            f"{up.n_classes} classes ({escape_markdown(', '.join(up.class_names))}), split {len(up.train_y)} "
+            f"train / {len(up.test_y)} test."
         )
         st.altair_chart(charts.data_scatter(frame, "classification", up.class_names), width="content")
     st.markdown("No file at hand? Try one of these:")

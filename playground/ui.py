@@ -102,10 +102,13 @@ def shared_sidebar(lesson_key: str | None) -> None:
 
 
 def show_seed(seed: object, note: str = "") -> None:
-    """Show the seed in use in the sidebar, so a learner can quote it and get the same run."""
+    """Show the seed in use in the sidebar, so a learner can quote it and get the same run (a link's seed
+    is shown as the text it is: escaped, not in backticks, which a seed holding a backtick would close)."""
+    from playground.text import escape_markdown
+
     slot = st.session_state.get(_SEED_SLOT)
     if slot is not None:
-        slot.caption(f"Seed in use: `{seed}`" + (f" — {note}" if note else ""))
+        slot.caption(f"Seed in use: {escape_markdown(seed)}" + (f" — {note}" if note else ""))
 
 
 # ---------------------------------------------------------------- errors: a message, never a traceback

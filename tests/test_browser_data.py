@@ -78,3 +78,14 @@ def test_digits_tab_shows_samples_and_split_sizes(app_server, page) -> None:
     expect(page.get_by_text("60,000").first).to_be_visible(timeout=60_000)
     assert page_errors(page) == []
     screenshot(page, "data-fashion")
+
+
+def test_a_csv_of_only_commas_gets_a_message_and_its_name_is_text(app_server, page) -> None:
+    open_csv_tab(page, app_server.url)
+    upload(page, "[x](https://evil.example).csv", b",,,,\n,,\n")
+    error = page.locator('[data-testid="stAlertContentError"]')
+    expect(error).to_contain_text("[x](https://evil.example).csv was not loaded")
+    expect(error).to_contain_text("only separators")
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+    assert [href for href in hrefs if "evil.example" in href] == []
+    assert page_errors(page) == []

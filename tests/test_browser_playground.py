@@ -10,6 +10,7 @@ import json
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlencode, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -537,3 +538,57 @@ def test_reset_this_lesson_shows_the_panels_as_they_are(pg: PlaygroundPage) -> N
     shown = pg.key("network-file").count() == 1
     chosen = pg.panel_button("Save and open").get_attribute("aria-checked") == "true"
     assert shown == chosen
+
+
+# ------------------------------------------------------------------------------------------------ hostile input
+
+EVIL_SEED = "a` [x](https://evil.example) `b"  # closes the backticks a seed used to be shown in
+EVIL_KEY = "[y](https://evil.example)"
+
+
+def test_a_link_far_into_the_random_stream_answers_as_fast_as_a_normal_one(app_server, page) -> None:
+    def opened_in(query: str) -> float:
+        start = time.monotonic()
+        PlaygroundPage(page, app_server.url).open(query)
+        return time.monotonic() - start
+
+    normal = min(opened_in("?seed=0.5") for _ in range(2))
+    far = opened_in("?seed=0.5&initDraws=1000000")  # the most a link may carry
+    assert pg_warnings(page) == [] and far < normal + 1.5
+    hostile = opened_in("?seed=0.5&initDraws=10000000")  # more: refused, with a notice
+    assert "initDraws '10000000'" in " ".join(pg_warnings(page)) and hostile < normal + 1.5
+    assert page_errors(page) == []
+
+
+def evil_links(page) -> list[str]:
+    """Links that lead to evil.example (a link back to this page may carry the seed in its query)."""
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+    return [href for href in hrefs if "evil.example" in (urlparse(href).hostname or "")]
+
+
+def pg_warnings(page) -> list[str]:
+    return page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts()
+
+
+def test_a_links_seed_and_keys_are_shown_as_text_not_links(app_server, page) -> None:
+    query = "?" + urlencode({"seed": EVIL_SEED, EVIL_KEY: "1"})
+    PlaygroundPage(page, app_server.url).open(query)
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text(f"Seed in use: {EVIL_SEED}")).to_be_visible()
+    assert EVIL_KEY in " ".join(pg_warnings(page))
+    assert evil_links(page) == []
+    assert page_errors(page) == []
+
+
+def test_a_csv_of_only_commas_gets_a_message_and_the_network_is_kept(pg: PlaygroundPage) -> None:
+    page = pg.page
+    pg.step()
+    expect(pg.epoch).to_have_text(epoch_text(1))
+    pg.open_panel("Your data")
+    uploader = pg.key("csv").locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.set_input_files({"name": f"{EVIL_KEY}.csv", "mimeType": "text/csv", "buffer": b",,,\n,,,\n"})
+    error = page.locator('[data-testid="stAlertContentError"]')
+    expect(error).to_contain_text("only separators")
+    expect(error).to_contain_text(f"{EVIL_KEY}.csv was not loaded")
+    assert evil_links(page) == []
+    expect(pg.epoch).to_have_text(epoch_text(1))  # nothing lost
+    assert page_errors(page) == []
