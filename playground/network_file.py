@@ -27,6 +27,9 @@ from playground.mlp2d import HEADS, Network2D
 FORMAT = "neural-playground/network"
 VERSION = 1
 MAX_ABS_PARAM = 1e6  # a trained playground weight is a few units; a million means a broken file
+MAX_BYTES = 250_000  # the largest network (10 layers of 16, 10 classes) saves to ~85 KB; JSON is read whole
+MAX_SETTINGS = 200  # the Playground writes ~30, and one per hidden control
+MAX_SETTING_CHARS = 1000  # the longest a Playground writes is one activation name per layer
 MAX_EPOCH = 10**12  # weeks of the fastest training; a float (the loss chart's axis) holds it exactly
 TOP_KEYS = ("format", "version", "settings", "epoch", "network", "features")
 NETWORK_KEYS = ("n_inputs", "hidden", "activations", "head", "n_outputs", "params", "alive")
@@ -133,6 +136,11 @@ def _check_header(document: Any) -> None:
 def _check_settings(settings: Any) -> dict[str, str]:
     if not isinstance(settings, dict):
         raise NetworkFileError("its \"settings\" are not a set of name: value pairs.")
+    if len(settings) > MAX_SETTINGS:  # checked before each is read: a file of 100,000 names costs nothing
+        raise NetworkFileError(f"it has {len(settings):,} settings; a saved network has fewer than {MAX_SETTINGS}.")
+    if any(len(key) > MAX_SETTING_CHARS or len(value) > MAX_SETTING_CHARS for key, value in settings.items()
+           if isinstance(value, str)):
+        raise NetworkFileError(f"a setting's name or value is longer than {MAX_SETTING_CHARS} characters.")
     for key, value in settings.items():
         if not isinstance(value, str):
             raise NetworkFileError(f"its setting {key!r} is not text (settings are written as text).")
@@ -210,7 +218,7 @@ def _check_params(network: dict, n_params: int) -> tuple[np.ndarray, np.ndarray]
     return np.array(params, dtype=np.float64), np.array(alive, dtype=np.uint8)
 
 
-def load_network(data: bytes, *, max_bytes: int = 2_000_000, max_layers: int = 10,
+def load_network(data: bytes, *, max_bytes: int = MAX_BYTES, max_layers: int = 10,
                  max_neurons: int = 16) -> LoadedNetwork:
     """Read a saved network; NetworkFileError (with a learner's message) for anything wrong with it."""
     document = _parse(data, max_bytes)

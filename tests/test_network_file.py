@@ -115,6 +115,8 @@ BAD_FILES = {
     "missing params": (_set("network.params", DELETE), "lacks 'params'", {}),
     "settings a list": (_set("settings", ["a"]), '"settings" are not', {}),
     "setting not text": (_set("settings.learningRate", 0.1), "'learningRate' is not text", {}),
+    "too many settings": (_set("settings", {f"k{i}": "1" for i in range(201)}), "201 settings", {}),
+    "setting too long": (_set("settings.seed", "9" * 1001), "longer than 1000 characters", {}),
     "negative epoch": (_set("epoch", -3), "negative", {}),
     "epoch fraction": (_set("epoch", 2.5), '"epoch" is not a whole number', {}),
     "epoch boolean": (_set("epoch", True), '"epoch" is not a whole number', {}),
@@ -152,6 +154,17 @@ def test_every_broken_file_gets_its_own_message(case: str) -> None:
     with pytest.raises(NetworkFileError, match=message) as raised:
         load_network(data, **options)
     assert str(raised.value).strip()
+
+
+def test_the_largest_network_fits_the_size_limit() -> None:
+    net = Network2D(7, [16] * 10, ["sigmoid"] * 10, "softmax-cross-entropy", 10)
+    net.params[:] = np.random.default_rng(1).normal(size=net.n_params) / 3
+    features = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
+    settings = {f"numNodes{k}_hide": "true" for k in range(1, 11)} | {"layerActivations": ",".join(["sigmoid"] * 10)}
+    data = dump_network(net, features, settings, 10**12)
+    assert load_network(data).net.n_params == net.n_params and len(data) < 250_000 / 2
+    with pytest.raises(NetworkFileError, match="250,000-byte limit"):
+        load_network(data + b" " * 250_000)
 
 
 def test_the_largest_epoch_is_read() -> None:

@@ -141,3 +141,22 @@ def test_a_very_long_pasted_link_is_refused_at_once() -> None:
     lesson.open_link("https://playground.tensorflow.org/#" + "&a=1" * MAX_LINK_CHARS)
     assert time.perf_counter() - start < 0.05
     assert lesson.run is run and "was not opened" in lesson.notices[0]
+
+
+def test_a_hostile_network_file_answers_about_as_fast_as_a_good_one() -> None:
+    lesson = _lesson()
+    run = lesson.run
+    query = to_query(run.settings)
+    good = dump_network(run.network, run.features, query, 3)
+    many_names = [dump_network(run.network, run.features, query | {f"k{i}": "1" for i in range(n)}, 3)
+                  for n in (10_000, 100_000)]
+
+    def seconds(data: bytes) -> float:
+        start = time.perf_counter()
+        lesson.open_network_file("net.json", data)
+        return time.perf_counter() - start
+
+    normal = min(seconds(good) for _ in range(3))
+    for data in many_names:
+        assert min(seconds(data) for _ in range(2)) < normal + 0.05
+        assert "was not opened" in lesson.file_error and lesson.run.epoch == 3
