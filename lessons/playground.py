@@ -19,7 +19,7 @@ from playground.playground_settings import LEARNING_RATES, REGULARIZATION_RATES
 from playground.playground_url import to_query
 from playground.playground_view import CHANNEL, frame_payload, mount_payload, valid_selection
 from playground.png import data_uri
-from playground.server_load import BUSY_PLAYERS, PLAYERS, frame_interval
+from playground.server_load import PICTURE_TURNS, PLAYERS, server_busy
 
 LESSON = "playground"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -165,28 +165,40 @@ def data_column(run, hidden: set[str]) -> None:
 # ------------------------------------------------------------------------------------------------ live view
 def play(pump, busy) -> None:
     """Train and stream pictures until paused, or until the learner does something: then this run ends
-    so that the click is answered, and the next run plays on (all state lives in the session)."""
+    so that the click is answered, and the next run plays on (all state lives in the session). Each
+    picture waits for its turn (server_load.PICTURE_TURNS): a crowded server serves every player in turn."""
     run = lesson.run
     epochs, own_frame_seconds = SPEED_PLAN[run.settings.speed]
-    per_frame, sent, frames, me = epochs or 5, run.epoch, 0, ui.session_id()
+    per_frame, sent, frames, me, told = epochs or 5, run.epoch, 0, ui.session_id(), None
     while True:
-        start = time.perf_counter()
         players = PLAYERS.playing(me)
-        # a fair share of the server's pictures: fewer per learner when many play (training keeps pace)
-        frame_seconds = frame_interval(players, own_frame_seconds)
-        if frames % 20 == 0:
-            with busy:
-                ui.busy_notice(players, BUSY_PLAYERS)
-        n = per_frame if lesson.stop_epoch is None else max(0, min(per_frame, lesson.stop_epoch - run.epoch))
-        run.train(n, loss_every_epoch=n <= 1)
-        train_seconds = time.perf_counter() - start
-        events = {CHANNEL: frame_payload(run, valid_selection(run, lesson.selected), history_from=sent,
-                                         seq=lesson.next_frame())}
-        sent, frames = run.epoch, frames + 1
-        if st.session_state.get(KEY("panel")) == PANELS[0] and frames % 3 == 0:
-            events[SPACE_CHANNEL] = {"src": data_uri(hidden_space_png(run, *lesson.space))}
-        with pump:
-            ui.frame_pump(events)
+        crowded = server_busy(players)
+        if told is None or crowded != told[0] or (crowded and abs(players - told[1]) >= 5):
+            told = (crowded, players)  # said before the first picture, and again when it changes
+            if crowded:
+                with busy:
+                    ui.busy_notice(players)
+            else:
+                busy.empty()
+        # wait for this player's turn, looking for a click 4 times a second (a waiting loop costs nothing)
+        if not PICTURE_TURNS.take(me, timeout=0.25, players=players):
+            if ui.rerun_requested():
+                return
+            continue
+        start = time.perf_counter()
+        try:
+            n = per_frame if lesson.stop_epoch is None else max(0, min(per_frame, lesson.stop_epoch - run.epoch))
+            run.train(n, loss_every_epoch=n <= 1)
+            train_seconds = time.perf_counter() - start
+            events = {CHANNEL: frame_payload(run, valid_selection(run, lesson.selected), history_from=sent,
+                                             seq=lesson.next_frame())}
+            sent, frames = run.epoch, frames + 1
+            if st.session_state.get(KEY("panel")) == PANELS[0] and frames % 3 == 0:
+                events[SPACE_CHANNEL] = {"src": data_uri(hidden_space_png(run, *lesson.space))}
+            with pump:
+                ui.frame_pump(events)
+        finally:
+            PICTURE_TURNS.done(me)
         if ui.rerun_requested():  # a click is waiting: end this run so it is answered (play goes on)
             return
         done = lesson.stop_epoch is not None and run.epoch >= lesson.stop_epoch
@@ -196,12 +208,12 @@ def play(pump, busy) -> None:
             lesson.message = (f"Stopped at epoch {run.epoch:,}: the test loss reached {lesson.stop_loss:g}."
                               if reached else f"Ran to epoch {run.epoch:,}.")
             st.rerun(scope="app")
-        if epochs is None:  # fastest: fill most of each frame with training
-            per_frame = max(1, min(500, int(per_frame * 0.7 * frame_seconds / max(train_seconds, 1e-4))))
-        while time.perf_counter() - start < frame_seconds:  # wait for the next picture, but answer clicks at once
+        if epochs is None:  # fastest: fill most of its own frame time with training
+            per_frame = max(1, min(500, int(per_frame * 0.7 * own_frame_seconds / max(train_seconds, 1e-4))))
+        while time.perf_counter() - start < own_frame_seconds:  # its own pace (a slow speed); clicks at once
             if ui.rerun_requested():
                 return
-            time.sleep(min(0.02, max(0.0, frame_seconds - (time.perf_counter() - start))))
+            time.sleep(min(0.05, max(0.0, own_frame_seconds - (time.perf_counter() - start))))
 
 
 @st.fragment
@@ -239,6 +251,7 @@ def live_playground() -> None:
             play(pump, busy)
         finally:
             PLAYERS.stopped(ui.session_id())
+            PICTURE_TURNS.leave(ui.session_id())
 
 
 def view_controls(run) -> None:

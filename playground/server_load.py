@@ -1,6 +1,7 @@
 """How busy this server is, shared by every learner's session (process-wide, no Streamlit here):
-slots for heavy PyTorch training, so that a class's trainings queue instead of starving everyone, and
-the count of learners playing, so that the Playground can share the pictures fairly and say so.
+slots for heavy PyTorch training, so that a class's trainings queue instead of starving everyone, the
+count of learners playing, and turns at drawing their pictures, so that the Playground shares the pictures
+fairly and says so.
 """
 
 from __future__ import annotations
@@ -9,23 +10,29 @@ import os
 import threading
 import time
 
+from playground.picture_turns import PictureTurns
+
 STALE_SECONDS = 30.0  # a holder not heard from for this long has gone (its tab was closed)
-PLAYER_STALE_SECONDS = 5.0  # a player reports every picture (at least every ~2 s, even on a crowded server)
+PLAYER_STALE_SECONDS = 5.0  # a player reports at least 4 times a second, even while it waits for its turn
 # Pictures per second one server process sends to all its players together, up to a class of this size.
 # Each session served costs the server's one event loop some time too, so past it the total goes down
 # (measured on 2 cores: 54 players at 60 pictures/s in all got 0.2-0.6/s each and clicks waited for
-# seconds; at 33/s in all, each got what it was sent and clicks were answered).
+# seconds; at 33/s in all, each got what it was sent and clicks were answered). A ceiling: a slow or
+# shared machine gets fewer, since turns (picture_turns) leave the interpreter free half of the time.
 SERVER_FRAMES_PER_SECOND = float(os.environ.get("NP_SERVER_FPS", "60"))
 COMFORTABLE_PLAYERS = 30
 BUSY_PLAYERS = 24  # above this many players, the Playground says it shares the server
+# Pictures drawn at once: two, so that one's compiled training and PNG encoding (which let go of the
+# interpreter lock) overlap with the other's Python; more only fight over the lock (measured on 2 cores,
+# 54 players under a load average of 12: 0.40 pictures/s each with one at once, 0.50 with two).
+PICTURES_AT_ONCE = int(os.environ.get("NP_PICTURES_AT_ONCE", max(1, min(2, os.cpu_count() or 1))))
+# The share of time pictures may take: after each, the rest is left to clicks, new pages and sending.
+PICTURE_DUTY = float(os.environ.get("NP_PICTURE_DUTY", "0.5"))
 
 
-def frame_interval(players: int, own_seconds: float) -> float:
-    """Seconds between one player's pictures: the pace of their own speed setting, or their fair share
-    of the server's pictures when many play, whichever is longer."""
-    players = max(1, players)
-    total = SERVER_FRAMES_PER_SECOND * max(0.5, min(1.0, COMFORTABLE_PLAYERS / players))
-    return max(own_seconds, players / total)
+def pictures_per_second(players: int) -> float:
+    """The most pictures a second the server draws for all its players together."""
+    return SERVER_FRAMES_PER_SECOND * max(0.5, min(1.0, COMFORTABLE_PLAYERS / max(1, players)))
 
 
 class TrainingSlots:
@@ -98,5 +105,11 @@ class Players:
             return sum(1 for seen in self._seen.values() if now - seen <= PLAYER_STALE_SECONDS)
 
 
+def server_busy(players: int) -> bool:
+    """Whether a player's page says it shares a busy server: many play, or turns are slow to come."""
+    return players > BUSY_PLAYERS or PICTURE_TURNS.busy()
+
+
 TRAINING_SLOTS = TrainingSlots()
 PLAYERS = Players()
+PICTURE_TURNS = PictureTurns(PICTURES_AT_ONCE, PICTURE_DUTY, pictures_per_second)

@@ -336,7 +336,9 @@ def rerun_requested() -> bool:
 
     ctx = get_script_run_ctx()
     requests = getattr(ctx, "script_requests", None)
-    return requests is not None and getattr(requests, "_state", None) == ScriptRequestType.RERUN
+    # a rerun, or a stop (the tab was closed): either way the loop has nothing more to do
+    return requests is not None and getattr(requests, "_state", None) in (ScriptRequestType.RERUN,
+                                                                          ScriptRequestType.STOP)
 
 
 def frame_pump(events: dict[str, dict]) -> None:
@@ -420,10 +422,13 @@ def dataset_picker(names: list[str], labels: dict[str, str], selected: str | Non
 
 @st.cache_resource(show_spinner=False)
 def class_config():
-    """The instructor's classroom.toml, read once per server (ClassConfigError if it is wrong)."""
-    from playground import classroom, playground_settings, server_load
+    """The instructor's classroom.toml, read once per server (ClassConfigError if it is wrong, or if the
+    class signs cookies and the server has no secret to sign them with)."""
+    from playground import classroom, playground_settings, server_load, tokens
 
     config = classroom.load_class_config()
+    if classroom.needs_secret(config, _class_secrets()) and _token_key() is None:
+        raise classroom.ClassConfigError(f"{config.path.name}: {tokens.MISSING_SECRET}")
     limits = config.limits
     if limits.max_hidden_layers is not None or limits.max_neurons is not None:
         base = playground_settings.ADVANCED_LIMITS
@@ -443,12 +448,24 @@ def session_id() -> str:
 
 
 def client_id() -> str:
-    """Who is trying a password: the browser's address if known, else this session."""
-    return str(getattr(st.context, "ip_address", None) or session_id())
+    """Who is trying a password, for the throttle: the browser's address (through the class's trusted
+    proxies, see access.client_address), else this session."""
+    from playground.access import client_address
+
+    headers = st.context.headers
+    peer = st.context.ip_address
+    if peer is None and len(headers):  # Streamlit reports a loopback peer as None
+        peer = "127.0.0.1"
+    address = client_address(peer, headers.get_all("X-Forwarded-For"), class_config().access.trusted_proxies)
+    return address or f"session:{session_id()}"
 
 
-_ACCESS_COOKIE = "np_class_access"
-_ROLE = "_np_role"
+_ACCESS_COOKIE = "np_class_access"  # a signed role token (playground.tokens)
+_BROWSER_COOKIE = "np_browser"  # a signed random id of this browser: who owns a nickname
+_SIGNED = "_np_signed"  # an access.Signed: this session's settled role
+_SIGNED_OUT = "_np_signed_out"  # this session signed out: its cookie no longer counts
+_BROWSER = "_np_browser"
+_COOKIES = "_np_cookies"  # cookie assignments for the browser, written by write_pending_cookie
 
 
 def _class_secrets() -> dict:
@@ -458,65 +475,96 @@ def _class_secrets() -> dict:
         return {}
 
 
-def _token_key() -> bytes:
-    import hashlib
+def _cookie_secret() -> str | None:
+    """server.cookieSecret when it was set for this server (not the one Streamlit makes up per process)."""
+    from streamlit import config as st_config
 
-    s = _class_secrets()
-    material = s.get("token_secret") or (s.get("password_hash", "") + "|" + s.get("instructor_password_hash", ""))
-    return hashlib.sha256(("neural-playground-access|" + material).encode()).digest()
-
-
-def access_token(role: str, days: float = 1.0) -> str:
-    """A signed 'role until' token for the access cookie (so a reload keeps the learner signed in)."""
-    import hashlib
-    import hmac
-    import time as _time
-
-    until = int(_time.time() + days * 86400)
-    mac = hmac.new(_token_key(), f"{role}.{until}".encode(), hashlib.sha256).hexdigest()
-    return f"{role}.{until}.{mac}"
+    return st_config.get_option("server.cookieSecret") if st_config.is_manually_set("server.cookieSecret") else None
 
 
-def _role_from_token(token: str | None) -> str | None:
-    import hashlib
-    import hmac
-    import time as _time
+def _token_key() -> bytes | None:
+    """The key of this server's cookie tokens; None without a server secret (then no token is made or
+    trusted, and a class that needs one does not start)."""
+    from playground import tokens
+
+    secret = tokens.server_secret(_class_secrets(), _cookie_secret())
+    return None if secret is None else tokens.token_key(secret)
+
+
+def access_token(role: str, days: float = 1.0):
+    """A new signed role token for the access cookie (so a reload keeps the learner signed in): (value, Token)."""
+    from playground import tokens
+
+    key = _token_key()
+    if key is None:
+        raise tokens.MissingSecret("no server secret")
+    return tokens.issue(key, "role", role, seconds=days * 86400)
+
+
+def _role_from_token(token: str | None):
+    """The Token in an access cookie, if this server signed it and it has not expired (revocation apart)."""
+    from playground import tokens
+
+    key = _token_key()
+    return None if key is None else tokens.read(key, token, "role")
+
+
+@st.cache_resource(show_spinner=False)
+def _revoked_cache():
+    from playground import tokens
+
+    return tokens.RevokedCache(submissions_engine)
+
+
+def _revoked(token_id: str, fresh: bool) -> bool:
+    """Whether a token was signed out: a fresh look in the class's database for a token a session brings,
+    this process's copy (re-read every few seconds) for the one it holds. Unreadable: treated as revoked."""
+    from playground import tokens
 
     try:
-        role, until, mac = str(token).split(".")
-        good = hmac.new(_token_key(), f"{role}.{until}".encode(), hashlib.sha256).hexdigest()
-        if hmac.compare_digest(mac, good) and int(until) > _time.time() and role in ("learner", "instructor"):
-            return role
-    except (ValueError, TypeError):
-        pass
-    return None
+        return tokens.is_revoked(submissions_engine(), token_id) if fresh else token_id in _revoked_cache()
+    except Exception:  # noqa: BLE001 - the database is away: sign in again rather than trust the token
+        logging.getLogger(__name__).exception("cannot read the revoked tokens")
+        return True
+
+
+def current_role() -> str | None:
+    """This session's role as signed_in_role settled it ('learner', 'instructor'), None before signing in."""
+    from playground.access import Signed
+
+    signed = st.session_state.get(_SIGNED)
+    return signed.role if isinstance(signed, Signed) else None
 
 
 def signed_in_role(config) -> str | None:
-    """'instructor', 'learner' or None (must sign in). Without access control everyone is a learner,
-    and an instructor signs in with the instructor password from the sidebar."""
-    role = st.session_state.get(_ROLE)
-    if role is None:
-        role = _role_from_token(st.context.cookies.get(_ACCESS_COOKIE))
-    if config.access.mode == "oidc":
-        from playground.access import email_allowed
+    """'instructor', 'learner' or None (must sign in), settled on every page run (see access.resolve_role):
+    without a class everyone is a learner; with OpenID Connect the identity decides; otherwise the role this
+    session signed in with, else the browser's signed, unrevoked cookie (not after signing out)."""
+    from playground.access import Signed, resolve_role
 
-        user = st.user
-        if getattr(user, "is_logged_in", False):
-            email = str(getattr(user, "email", "") or "").lower()
-            if email in config.access.instructors:
-                role = "instructor"
-            elif email_allowed(email, config.access.allowed_domains, config.access.instructors):
-                role = role or "learner"
-    if role is None and config.access.mode == "none":
-        role = "learner"
-    if role is not None:
-        st.session_state[_ROLE] = role
-    return role
+    held = st.session_state.get(_SIGNED)
+    held = held if isinstance(held, Signed) else None
+    has_class, mode = config.path is not None, config.access.mode
+    token = _role_from_token(st.context.cookies.get(_ACCESS_COOKIE)) if has_class and mode != "oidc" else None
+    email = None
+    if has_class and mode == "oidc" and getattr(st.user, "is_logged_in", False):
+        email = str(getattr(st.user, "email", "") or "")
+    signed = resolve_role(
+        has_class=has_class, mode=mode, held=held, signed_out=bool(st.session_state.get(_SIGNED_OUT)),
+        cookie_role=token.subject if token else None, cookie_token_id=token.id if token else None,
+        cookie_until=token.until if token else 0,
+        revoked=lambda token_id: _revoked(token_id, fresh=held is None or token_id != held.token_id),
+        oidc_email=email, allowed_domains=config.access.allowed_domains, instructors=config.access.instructors)
+    if signed is None:
+        st.session_state.pop(_SIGNED, None)
+        return None
+    st.session_state[_SIGNED] = signed
+    return signed.role
 
 
 def try_password(password: str) -> str | None:
-    """Check a password against the instructor's and the learners' hashes (slowly after failures)."""
+    """Check a password against the instructor's and the learners' hashes (slowly after failures from this
+    client; TooManyTries when its turn is too far off) and sign in with the role it opens."""
     from playground.access import check_password
 
     secrets_ = _class_secrets()
@@ -538,25 +586,89 @@ def _failed_tries():
 def _cookie_component():
     return st.components.v2.component(
         "np_set_cookie", html="<span></span>",
-        js="export default function (c) { document.cookie = c.data.cookie; }",
+        # (a newline: Streamlit takes a one-line string with '?' in it for a file name)
+        js="export default function (c) {\n  for (const k of c.data.cookies) {\n    document.cookie = k + "
+           "(location.protocol === 'https:' && !k.includes('; Secure') ? '; Secure' : '');\n  }\n}\n",
     )
 
 
-def remember_role(role: str | None) -> None:
-    """Keep the role for this session and, through a signed cookie, for the next page loads."""
-    if role is None:
-        st.session_state.pop(_ROLE, None)
-        cookie = f"{_ACCESS_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax"
-    else:
-        st.session_state[_ROLE] = role
-        cookie = f"{_ACCESS_COOKIE}={access_token(role)}; Max-Age=86400; Path=/; SameSite=Lax"
-    st.session_state["_np_cookie"] = cookie
+def _queue_cookie(name: str, value: str, max_age: int) -> None:
+    from playground import tokens
+
+    https = tokens.served_over_https(st.context.url, st.context.headers.get("Origin"))
+    st.session_state.setdefault(_COOKIES, []).append(tokens.cookie(name, value, max_age, https))
+
+
+def remember_role(role: str) -> None:
+    """Sign this session in with a role and, through a signed cookie, the next page loads too."""
+    from playground.access import Signed
+
+    value, token = access_token(role)
+    st.session_state[_SIGNED] = Signed(role, "token", token.id, token.until)
+    st.session_state.pop(_SIGNED_OUT, None)
+    _queue_cookie(_ACCESS_COOKIE, value, 86400)
+
+
+def sign_out() -> None:
+    """End the role in this session at once, revoke its token (and the cookie's) for every process, and
+    delete the cookies, so neither this tab, a reload nor a copy of the cookie is still signed in."""
+    from playground import tokens
+    from playground.access import Signed
+
+    held = st.session_state.pop(_SIGNED, None)
+    revoke = [tokens.Token("role", held.role, held.token_id, held.until)] \
+        if isinstance(held, Signed) and held.token_id else []
+    brought = _role_from_token(st.context.cookies.get(_ACCESS_COOKIE))
+    if brought is not None:
+        revoke.append(brought)
+    for token in revoke:
+        try:
+            tokens.revoke(submissions_engine(), token)
+        except Exception:  # noqa: BLE001 - the cookie is deleted and this session signed out all the same
+            logging.getLogger(__name__).exception("cannot revoke a signed-out token")
+        _revoked_cache().add(token.id)
+    st.session_state[_SIGNED_OUT] = True
+    st.session_state.pop(_BROWSER, None)  # the next learner at this computer does not inherit a nickname
+    _queue_cookie(_ACCESS_COOKIE, "", 0)
+    _queue_cookie(_BROWSER_COOKIE, "", 0)
 
 
 def write_pending_cookie() -> None:
-    cookie = st.session_state.pop("_np_cookie", None)
-    if cookie:
-        _cookie_component()(data={"cookie": cookie}, key=f"np-cookie-{abs(hash(cookie)) % 10**8}")
+    """Hand the browser the cookies this run set or deleted (an invisible component)."""
+    cookies = st.session_state.pop(_COOKIES, None)
+    if cookies:
+        _cookie_component()(data={"cookies": cookies}, key=f"np-cookie-{abs(hash(tuple(cookies))) % 10**8}")
+
+
+def submitter_id() -> str:
+    """Who owns the nicknames this session submits under: the OpenID Connect e-mail, else this browser's
+    id from its signed cookie (a new one if it has none), else (no server secret) this session."""
+    from playground import tokens
+
+    config = class_config()
+    if config.access.mode == "oidc" and getattr(st.user, "is_logged_in", False):
+        return "oidc:" + str(getattr(st.user, "email", "") or "").strip().lower()
+    owner = st.session_state.get(_BROWSER)
+    if owner:
+        return owner
+    key = _token_key()
+    if key is None:
+        owner = f"session:{session_id()}"
+    else:
+        token = tokens.read(key, st.context.cookies.get(_BROWSER_COOKIE), "browser")
+        if token is None:
+            value, token = tokens.issue(key, "browser", seconds=180 * 86400)
+            _queue_cookie(_BROWSER_COOKIE, value, 180 * 86400)
+        owner = f"browser:{token.subject}"
+    st.session_state[_BROWSER] = owner
+    return owner
+
+
+@st.cache_resource(show_spinner=False)
+def _submission_limit():
+    from playground import submissions
+
+    return submissions.RateLimit(count=6, seconds=60.0)
 
 
 def has_instructor_password() -> bool:
@@ -608,48 +720,78 @@ def challenge_panel(challenge_key: str, attempt, url: str) -> None:
         st.caption(" · ".join(f"{k}: {v}" for k, v in result.figures.items()))
         if config.path is None:  # no class: nothing to submit to
             return
+        submitter_id()  # this browser's id (a cookie) before the learner submits, so a reload keeps it
         with st.form(f"challenge:{challenge_key}:submit", border=True):
             st.markdown(f"**Submit this result** for *{challenge.title}* to the class board")
             nickname = st.text_input("Nickname", max_chars=submissions.MAX_NICKNAME,
                                      value=st.session_state.get("_np_nickname", ""))
             if st.form_submit_button("Submit", icon=":material/send:"):
-                try:
-                    submissions.add_submission(
-                        submissions_engine(), class_session=class_session_name(), nickname=nickname,
-                        challenge=challenge_key, passed=result.passed, score=result.figures.get(challenge.score),
-                        figures=result.figures, url=link)
-                    st.session_state["_np_nickname"] = nickname
-                    st.success("Submitted. Your instructor sees it on the class board.")
-                except submissions.SubmissionError as error:
-                    st.error(str(error))
+                _submit(challenge_key, challenge, result, link, nickname)
+        write_pending_cookie()  # a new browser id's cookie, if this submission made one
 
 
-def busy_notice(players: int, threshold: int) -> None:
-    """Say so when many learners share the server (pictures then come less often for everyone)."""
-    if players > threshold:
-        st.caption(f":material/hourglass_top: busy: sharing the server with {players} learners — pictures "
-                   "come a little less often.")
+def _submit(challenge_key: str, challenge, result, link: str, nickname: str) -> None:
+    """Store a challenge result under a nickname this learner owns (see submitter_id), at most a few a
+    minute per learner; says why when it refuses."""
+    import math
+
+    from playground import submissions
+    from playground.text import escape_markdown
+
+    engine, class_session, owner = submissions_engine(), class_session_name(), submitter_id()
+    wait = _submission_limit().allow(owner)
+    if wait > 0:
+        submissions.count_refused(engine, class_session)
+        st.error(f"Not submitted: that is a lot of submissions in a minute. Try again in {math.ceil(wait)} "
+                 "seconds.", icon=":material/timer:")
+        return
+    try:
+        submissions.claim_nickname(engine, class_session, nickname, owner)
+        submissions.add_submission(
+            engine, class_session=class_session, nickname=nickname, challenge=challenge_key, passed=result.passed,
+            score=result.figures.get(challenge.score), figures=result.figures, url=link)
+    except submissions.SubmissionError as error:  # a taken nickname, an empty one
+        st.error(escape_markdown(str(error)))
+        return
+    st.session_state["_np_nickname"] = nickname
+    st.success("Submitted. Your instructor sees it on the class board.")
+
+
+def busy_notice(players: int) -> None:
+    """Say that the server is busy (many learners share it, or it is slow): pictures come less often."""
+    st.caption(f":material/hourglass_top: busy: sharing the server with {players} learners — pictures "
+               "come a little less often.")
 
 
 def access_sidebar(config, role: str) -> None:
-    """The sidebar's foot: who is signed in, signing out, and the instructor's own sign-in."""
+    """The sidebar's foot: who is signed in, signing out, and the instructor's own sign-in (a class only:
+    on a learner's laptop nobody signs in and nobody is an instructor)."""
+    from playground.access import TooManyTries
+    from playground.text import escape_markdown
+
+    if config.path is None:
+        return
     with st.sidebar:
+        if config.access.mode == "oidc":
+            if getattr(st.user, "is_logged_in", False):
+                st.caption(f"Signed in as {escape_markdown(st.user.email)}"
+                           + (" (instructor)" if role == "instructor" else ""))
+                if st.button("Sign out", key="sidebar:sign-out", icon=":material/logout:"):
+                    sign_out()
+                    st.logout()
+            return
         if config.access.mode == "password" or role == "instructor":
             st.caption(f"Signed in as {'the instructor' if role == 'instructor' else 'a learner'}.")
             if st.button("Sign out", key="sidebar:sign-out", icon=":material/logout:"):
-                remember_role(None)
-                if config.access.mode == "oidc":
-                    st.logout()
+                sign_out()
                 st.rerun()
-        elif config.access.mode == "oidc" and getattr(st.user, "is_logged_in", False):
-            st.caption(f"Signed in as {st.user.email}")
-            if st.button("Sign out", key="sidebar:sign-out", icon=":material/logout:"):
-                remember_role(None)
-                st.logout()
-        if role != "instructor" and config.access.mode != "oidc" and has_instructor_password():
+        if role != "instructor" and has_instructor_password():
             with st.expander("Instructor", icon=":material/school:"), st.form("sidebar:instructor", border=False):
                 password = st.text_input("Instructor password", type="password")
                 if st.form_submit_button("Open the class board"):
-                    if try_password(password) == "instructor":
-                        st.rerun()
-                    st.error("That is not the instructor password.")
+                    try:
+                        if try_password(password) == "instructor":
+                            st.rerun()
+                        st.error("That is not the instructor password.")
+                    except TooManyTries as error:
+                        st.error(str(error))
