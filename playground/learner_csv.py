@@ -17,7 +17,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from playground.toy_data import UPLOAD_NAME, Data2D, shuffle_order, split_index
 
 MAX_ROWS = 5000
 MIN_ROWS = 4
+MAX_LINES = 4 * MAX_ROWS  # lines read at most, blank ones included (a spreadsheet may export empty rows)
+MAX_COLUMNS = 100  # cells in a row, empty ones included (a spreadsheet may export empty columns)
+MAX_LINE_CHARS = 2_000  # characters in a line (100 cells of a 20-digit number)
 MAX_BYTES = 2 * 1024 * 1024  # 5,000 rows of x,y,label fit in a tenth of this; any upload limit is capped to it
 MAX_CLASSES = 10
 MAX_ABS_VALUE = 1e6  # larger coordinates or labels are almost surely a mistake (wrong column, units)
@@ -131,14 +134,30 @@ def _guess_delimiter(text: str) -> str:
     return ","
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines for the CSV reader, each refused before it is split if it is too long for points."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise CsvError(f"Line {number:,} is {len(line):,} characters long, far too long for a row of points "
+                           f"(at most {MAX_LINE_CHARS:,}). Is this the right file?")
+        yield line
+
+
 def _read_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """The non-blank records as (spreadsheet row number, cells): the header and at most MAX_ROWS data rows
-    (reading stops at the first row past that: a file of a million rows costs what one of 5,001 does)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    (reading stops at the first row past that, or past MAX_LINES lines or MAX_COLUMNS cells in a row: a
+    file of a million rows costs what one of 5,001 does)."""
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     row = 0
     try:
         for row, cells in enumerate(reader, start=1):
+            if row > MAX_LINES:
+                raise CsvError(f"The file has more than {MAX_LINES:,} lines (blank ones included); at most "
+                               f"{MAX_ROWS:,} points are allowed. Remove the empty lines.")
+            if len(cells) > MAX_COLUMNS:
+                raise CsvError(f"Row {row} has {len(cells):,} values; a file of points has the columns x, y and "
+                               f"label (at most {MAX_COLUMNS} columns, empty ones included).")
             if any(c.strip() for c in cells):
                 if len(records) > MAX_ROWS:  # the header and MAX_ROWS points are in: this is one too many
                     raise CsvError(f"The file has more than {MAX_ROWS:,} data rows; at most {MAX_ROWS:,} points "
