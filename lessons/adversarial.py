@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import parse_qsl, urlencode
 
 import altair as alt
@@ -10,8 +9,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground import attacks, attacks2d, ui
-from playground.adversarial_lesson import AdversarialLesson, model_key
+from playground import adversarial_lesson, attacks, attacks2d, ui
+from playground.adversarial_lesson import AdversarialLesson, digits_to_attack, model_key
 from playground.adversarial_pictures import attack_map, digit_triptych
 from playground.adversarial_training import GOODFELLOW_ADVERSARIAL_ERROR, AdversarialConfig, adversarial_twin
 from playground.challenges import check_seven_to_three
@@ -22,6 +21,14 @@ from playground.playground_run import PlaygroundRun
 from playground.playground_settings import PlaygroundSettings
 from playground.png import data_uri, encode_png
 from playground.probability_bars import probability_bars
+from playground.training_driver import (
+    Outcome,
+    TrainingLimits,
+    TrainingRun,
+    limit_message,
+    run_training,
+    waiting_message,
+)
 
 LESSON = "adversarial"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -32,25 +39,9 @@ VIEWS = ["Fool one digit", "Accuracy against ε", "Defend it", "Gallery", "On 2D
 def lesson_from_link() -> AdversarialLesson:
     """A link (or the class preset) may name the attack: ?digit=…&attack=pgd&eps=0.1&steps=10&target=3."""
     query = st.query_params.to_dict() or dict(parse_qsl(ui.class_config().presets.get(LESSON, "")))
-    made, notices = AdversarialLesson(), []
-    checks = {"attack": (lambda v: v if v in ("fgsm", "pgd") else None, "fgsm or pgd"),
-              "eps": (lambda v: round(float(v), 2) if 0 <= float(v) <= 0.3 else None, "a number from 0 to 0.3"),
-              "steps": (lambda v: int(v) if 1 <= int(v) <= 40 else None, "a whole number from 1 to 40"),
-              "target": (lambda v: int(v) if 0 <= int(v) <= 9 else None, "a digit from 0 to 9"),
-              "digit": (lambda v: int(v) if 0 <= int(v) <= 59_999 else None, "a test digit number")}
-    for key, (parse, expected) in checks.items():
-        if key not in query:
-            continue
-        try:
-            value = parse(query[key])
-        except ValueError:
-            value = None
-        if value is None:
-            notices.append(f"{key} '{str(query[key])[:20]}' is not {expected} — using the default.")
-        elif key == "digit":
-            st.session_state[KEY("digit")] = value
-        else:
-            setattr(made, key, value)
+    made, digit, notices = adversarial_lesson.parse_link(query)
+    if digit is not None:
+        st.session_state[KEY("digit")] = digit
     for notice in notices:
         st.warning(notice, icon=":material/link_off:")
     return made
@@ -140,6 +131,8 @@ def fool_one_digit() -> None:
     source = c1.radio("Digit", sources, horizontal=True, key=KEY("source"))
     if source == "test digit":
         st.session_state.setdefault(KEY("digit"), int(np.flatnonzero(test_labels == 7)[0]) if (test_labels == 7).any() else 0)
+        # a link's digit number within this test set (a smaller set than the link's, or a bad value)
+        st.session_state[KEY("digit")] = min(max(0, int(st.session_state[KEY("digit")])), len(test_labels) - 1)
         index = c2.number_input("Test digit number", 0, len(test_labels) - 1, key=KEY("digit"))
         c3.button("Random digit", key=KEY("random"), on_click=lambda: st.session_state.update(
             {KEY("digit"): int(np.random.default_rng().integers(len(test_labels)))}))
@@ -191,9 +184,11 @@ elif view == VIEWS[1]:
     rows = [{"curve": "your network, FGSM", "kind": "yours", "eps": e, "accuracy": a} for e, a in fgsm_curve]
     if st.button(f"Add the PGD curve ({lesson.steps} steps)", key=KEY("pgd-curve"), icon=":material/add_chart:") or \
             lesson.results.has("pgd-curve", key):
-        with st.spinner("Attacking every test digit with PGD…"):
+        n_pgd = digits_to_attack("pgd", lesson.steps, n)
+        with st.spinner("Attacking every test digit with PGD…" if n_pgd == n else
+                        f"Attacking the first {n_pgd} test digits with PGD ({lesson.steps} steps each)…"):
             pgd_curve = lesson.cached("pgd-curve", key, lambda: attacks.accuracy_vs_eps(
-                model, test_images[:n], test_labels[:n], attack="pgd", steps=lesson.steps))
+                model, test_images[:n_pgd], test_labels[:n_pgd], attack="pgd", steps=lesson.steps))
         rows += [{"curve": "your network, PGD", "kind": "yours", "eps": e, "accuracy": a} for e, a in pgd_curve]
     st.altair_chart(curve_chart(rows + tutorial_rows()), width="stretch")
     table = pd.DataFrame(rows).pivot(index="eps", columns="curve", values="accuracy")
@@ -208,27 +203,35 @@ elif view == VIEWS[2]:
     attack = c1.radio("Train against", ["fgsm", "pgd"], key=KEY("robust-attack"), horizontal=True,
                       format_func=str.upper, disabled=lesson.training)
     eps = c2.slider("ε during training", 0.05, 0.3, 0.1, step=0.05, key=KEY("robust-eps"), disabled=lesson.training)
-    epochs = c3.number_input("Epochs", 1, 20, trainer.config.epochs, key=KEY("robust-epochs"), disabled=lesson.training)
+    limits = TrainingLimits.of_class(ui.class_config().limits)
+    top = limits.epochs(20)
+    epochs = c3.number_input("Epochs", 1, top, min(top, trainer.config.epochs), key=KEY("robust-epochs"),
+                             disabled=lesson.training)
     stale = lesson.robust is not None and lesson.robust_of != id(trainer)
     if c4.button("Train the robust twin", type="primary", key=KEY("robust-train"), disabled=lesson.training):
         lesson.robust = adversarial_twin(trainer, AdversarialConfig(attack=attack, eps=eps, steps=5))
-        lesson.robust.config = type(trainer.config)(**{**trainer.config.__dict__, "epochs": int(epochs)})
+        lesson.robust.config = type(trainer.config)(**{**trainer.config.__dict__, "epochs": limits.epochs(epochs)})
         lesson.robust_of, lesson.training = id(trainer), True
+        lesson.run = TrainingRun.starting(lesson.robust)
     if c4.button("Stop", key=KEY("robust-stop"), disabled=not lesson.training):
         lesson.training = False
-    progress = st.empty()
+    waiting, progress = st.empty(), st.empty()
     robust = lesson.robust
+
+    def show_robust_progress() -> None:
+        progress.progress(min(1.0, robust.epoch / robust.config.epochs),
+                          text=f"Robust twin: epoch {robust.epoch:.2f} of {robust.config.epochs} "
+                               f"({robust.adversarial.describe()})")
+
     if robust is not None and lesson.training:
-        while lesson.training and not robust.finished:
-            robust.train_slice(0.5)
-            progress.progress(min(1.0, robust.epoch / robust.config.epochs),
-                              text=f"Robust twin: epoch {robust.epoch:.2f} of {robust.config.epochs} "
-                                   f"({robust.adversarial.describe()})")
-            if ui.rerun_requested():
-                break
-            time.sleep(0.005)
-        if robust.finished:
+        outcome = run_training(robust, lesson.run, ui.session_id(), limits, progress=show_robust_progress,
+                               should_stop=ui.rerun_requested, waited=waiting.empty,
+                               waiting=lambda *status: waiting.info(waiting_message(*status),
+                                                                    icon=":material/hourglass_top:"))
+        if outcome.ends_run:
             lesson.training = False
+            if outcome is not Outcome.FINISHED:
+                st.toast(limit_message(outcome, limits))
             st.rerun()
     if robust is not None and not lesson.training and robust.history:
         if stale:
@@ -244,7 +247,7 @@ elif view == VIEWS[2]:
 
 elif view == VIEWS[3]:
     attack_settings("gallery", show_target=False)
-    n = min(1000, len(test_labels))
+    n = digits_to_attack(lesson.attack, lesson.steps, len(test_labels))
     gallery = lesson.cached(("gallery", lesson.attack, lesson.eps, lesson.steps), key, lambda: attacks.adversarial_gallery(
         model, test_images[:n], test_labels[:n], lesson.eps, lesson.attack, k=18, steps=lesson.steps))
     if not gallery:

