@@ -75,6 +75,8 @@ def weights_png() -> bytes:
     d = load_mnist5k()
     data = DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
     trainer = DigitTrainer(ModelSpec(hidden=(32,)), TrainConfig(epochs=2, batch_size=64), data)
+    # Trained directly, not through the training driver: this is the server's own start-up work (once,
+    # fixed and small), not a learner's training, so no class limit or training slot applies to it.
     while not trainer.finished:
         trainer.train_slice(1.0)
     return encode_png(weights_grid(first_layer_weights(trainer.model)[:16], ncols=8, scale=2))
