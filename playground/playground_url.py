@@ -8,6 +8,7 @@ to its default and adds a notice, a plain sentence for the learner. `to_query` a
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -70,6 +71,7 @@ PERC_TRAIN_CHOICES = tuple(range(10, 100, 10))
 MAX_SEED_LENGTH = 64
 MAX_SHOWN_CHARS = 40  # a notice quotes at most this much of a bad value or an unknown key
 MAX_UNKNOWN_NAMED = 5
+MAX_KEYS = 200  # settings read from one link (ours has at most ~70: TF's keys, ours, hidden controls)
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _LAYER_SIZE = re.compile(r"[0-9]{1,4}")
@@ -183,7 +185,7 @@ def _key_name(key: str) -> str:
 
 def _last_values(params: Mapping[Any, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
-    for raw_key in list(params.keys()):
+    for raw_key in itertools.islice(params.keys(), MAX_KEYS):
         value = params[raw_key]
         if not isinstance(value, str) and isinstance(value, Sequence):
             value = value[-1] if len(value) else ""
@@ -199,6 +201,8 @@ def parse_query(
     """Settings from a query string's keys and values (Streamlit's st.query_params), and the notices."""
     values = _last_values(params)
     notices: list[str] = []
+    if len(params) > MAX_KEYS:
+        notices.append(f"This link has {len(params):,} settings; only the first {MAX_KEYS} were read.")
     defaults = PlaygroundSettings()
 
     def read(key: str, parse: Parser, expected: str, default: Any) -> Any:

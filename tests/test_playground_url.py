@@ -289,3 +289,17 @@ def test_fuzz_never_raises_and_stays_within_limits() -> None:
         assert all(isinstance(notice, str) and notice for notice in notices)
         link_settings, _ = parse_link("&".join(f"{k}={v}" for k, v in params.items() if isinstance(v, str)))
         validate(link_settings, link_settings.limits())
+
+
+def test_a_link_with_thousands_of_keys_is_read_only_so_far() -> None:
+    import time
+
+    huge = {f"k{i}": "1" for i in range(6_000)} | {"activation": "relu"}  # ~64 KB: a request line's limit
+    start = time.perf_counter()
+    settings, notices = parse_query(huge)
+    assert time.perf_counter() - start < 0.05
+    assert "6,001 settings; only the first 200 were read" in notices[0]
+    assert settings.activation == "tanh"  # past the first 200: not read
+    every_key = to_query(PlaygroundSettings(hidden=HIDABLE, layerActivations=["relu", "tanh"], advanced=True,
+                                            optimizer="adam", initDraws=5))
+    assert len(every_key) < 100 and parse_query(every_key)[1] == []
