@@ -1,0 +1,85 @@
+"""A class whose limits are tiny (500 training examples, one epoch a run, 32 neurons a layer) in Chromium:
+the quick network of another lesson, the robust twin and Train a digit recogniser all obey them, as do
+the values of a link."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.harness import AppServer, page_errors, screenshot
+from tests.lesson_page import LessonPage
+
+pytestmark = pytest.mark.browser
+
+CONFIG = """
+[class]
+title = "Tiny limits"
+lessons = ["mnist-train", "mnist-draw", "adversarial"]
+
+[limits]
+max_neurons = 32
+max_epochs = 1
+max_training_examples = 500
+"""
+
+
+@pytest.fixture(scope="module")
+def limited_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("limited-class")
+    (root / "classroom.toml").write_text(CONFIG)
+    server = AppServer(env={"NP_CLASSROOM": str(root / "classroom.toml"),
+                            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32)})
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_the_quick_network_the_robust_twin_and_the_training_page_obey_the_class(limited_server, page) -> None:
+    lp = LessonPage(page, limited_server.url, "adversarial").open("adversarial")
+    lp.quick_model()  # the default MLP of 256 neurons, capped by the class
+    lp.caption_matching(r"^Your network: MLP 784 → 32 → 10, 1\.00 epochs, test accuracy \d+\.\d%$")
+
+    lp.segment("Defend it")
+    expect(page.get_by_label("Epochs", exact=True)).to_have_attribute("max", "1")
+    lp.press("Train the robust twin", timeout=120_000)
+    expect(page.get_by_text("No robust twin yet.")).to_have_count(0)
+    table = lp.grid(lp.dataframes().first)
+    assert {row[0] for row in table["rows"]} == {"your network, FGSM", "your network, PGD", "robust twin, FGSM",
+                                                 "robust twin, PGD"}
+    assert page_errors(page) == []
+
+    lp.nav("Train a digit recogniser")
+    assert lp.metric("Examples seen") == "500"  # the quick network: one epoch of the class's 500 examples
+    assert lp.progress_text() == "Epoch 1.00 of 1"
+    expect(page.get_by_label("Epochs", exact=True)).to_have_attribute("max", "1")
+    hidden = page.get_by_label("Hidden layers (neurons each)", exact=True)
+    expect(hidden).to_have_value("32")
+    hidden.fill("64")
+    lp.after(lambda: hidden.press("Enter"))
+    expect(lp.alert("Warning")).to_contain_text("Hidden layers must be 1 to 4 layer sizes from 1 to 32")
+
+    button = lp.key("train").get_by_role("button")
+    expect(button).to_have_text(re.compile(r"Train again$"))
+    lp.after(button.click, timeout=120_000)
+    expect(page.locator('[data-testid="stProgress"]')).to_have_text("Epoch 2.00 of 2", timeout=120_000)
+    lp.idle(timeout=120_000)
+    assert lp.metric("Examples seen") == "1,000"  # one more epoch of the same 500
+    assert page_errors(page) == []
+    screenshot(page, "class-tiny-limits")
+
+
+def test_a_link_cannot_ask_for_more_than_the_class_allows(limited_server, page) -> None:
+    lp = LessonPage(page, limited_server.url, "mnist").open("mnist-train?kind=mlp&hidden=512,512&epochs=40")
+    warnings = lp.alert("Warning")
+    expect(warnings.filter(has_text="hidden")).to_contain_text(
+        "is not 1 to 4 layer sizes from 1 to 32 — using the default.")
+    expect(warnings.filter(has_text="epochs")).to_contain_text("is not a whole number from 1 to 1")
+    expect(page.get_by_label("Hidden layers (neurons each)", exact=True)).to_have_value("32")
+    expect(page.get_by_label("Epochs", exact=True)).to_have_value("1")
+    assert page_errors(page) == []
