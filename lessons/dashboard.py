@@ -11,8 +11,9 @@ import streamlit as st
 
 from playground import submissions, ui
 from playground.challenges import CHALLENGES
+from playground.text import escape_markdown
 
-if st.session_state.get("_np_role") != "instructor":
+if ui.current_role() != "instructor":  # settled by app.py on this very run (signed, unrevoked)
     st.error("The class board is for the instructor.")
     st.stop()
 
@@ -34,9 +35,16 @@ shown_session = c2.selectbox("Show", sorted(set(known) | {current}), index=sorte
 
 @st.fragment(run_every=5)
 def board() -> None:
-    """Redrawn every five seconds: new submissions appear without a click."""
+    """Redrawn every five seconds: new submissions appear without a click (while the instructor is still
+    signed in: a fragment's rerun does not pass through app.py, so it asks again)."""
+    if ui.signed_in_role(ui.class_config()) != "instructor":
+        st.warning("Signed out. Reload the page to sign in again.")
+        return
     rows = submissions.list_submissions(engine, class_session=shown_session)
-    st.caption(f"{len(rows)} submissions in '{shown_session}' · updated {dt.datetime.now():%H:%M:%S}")
+    refused = submissions.refused_count(engine, shown_session)
+    st.caption(f"{len(rows)} submissions in '{escape_markdown(shown_session)}'"
+               + (f" · {refused} refused (too many at once from one learner)" if refused else "")
+               + f" · updated {dt.datetime.now():%H:%M:%S}")
     if not rows:
         st.info("No submissions yet. Learners submit from the challenge box of a lesson.")
         return
@@ -80,7 +88,7 @@ def board() -> None:
 
 board()
 with st.expander("Clear this session's data", icon=":material/delete:"):
-    st.warning(f"This deletes every submission of '{shown_session}'. It cannot be undone.")
+    st.warning(f"This deletes every submission of '{escape_markdown(shown_session)}'. It cannot be undone.")
     if st.checkbox("Yes, delete them", key="confirm-clear") and st.button("Delete", type="primary"):
         count = submissions.clear_class_session(engine, shown_session)
         st.success(f"Deleted {count} submissions.")

@@ -3,6 +3,8 @@
 import streamlit as st
 
 from playground import ui
+from playground.access import TooManyTries
+from playground.text import escape_markdown
 
 config = ui.class_config()
 st.title(config.title)
@@ -14,14 +16,18 @@ if config.access.mode == "password":
         st.markdown("This playground is for a class. Enter the password your instructor gave you.")
         password = st.text_input("Class password", type="password")
         if st.form_submit_button("Sign in", type="primary", icon=":material/login:"):
-            if ui.try_password(password):
-                st.rerun()
-            st.error("That password is not right. Check it with your instructor and try again.")
+            try:
+                if ui.try_password(password):
+                    st.rerun()
+                st.error("That password is not right. Check it with your instructor and try again.")
+            except TooManyTries as error:
+                st.error(str(error), icon=":material/timer:")
 else:  # oidc
     user = st.user
     if getattr(user, "is_logged_in", False):
-        st.error(f"{user.email} may not use this class's playground (allowed: "
-                 f"{', '.join(config.access.allowed_domains) or 'listed instructors'}).")
+        allowed = ", ".join(config.access.allowed_domains) or "listed instructors"
+        st.error(f"{escape_markdown(user.email)} may not use this class's playground (allowed: "
+                 f"{escape_markdown(allowed)}).")
         if st.button("Sign out"):
             st.logout()
     else:

@@ -242,10 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                  _streamlit_files("config.toml"))
     secret = tokens.server_secret(class_secrets, cookie_secret)
     if needs_secret(config, class_secrets) and secret is None:
-        print(f"classroom configuration: {config.path.name}: this class has access control or an instructor, so "
-              f"it needs a server secret: run `python -m playground.access secret` and put the line it prints "
-              f"under [classroom] in .streamlit/secrets.toml (or set server.cookieSecret, at least "
-              f"{tokens.MIN_SECRET_CHARS} characters, the same for every app process).", file=sys.stderr)
+        print(f"classroom configuration: {config.path.name}: {tokens.MISSING_SECRET}.", file=sys.stderr)
         return 1
     source = config.path or "(no classroom.toml: single-learner defaults)"
     print(f"classroom configuration OK: {source}; lessons: {', '.join(config.lessons)}; access: {config.access.mode}")

@@ -30,6 +30,13 @@ _FIELD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CONTEXT = b"neural-playground/cookie-token/v2"
 
 
+MISSING_SECRET = (
+    "a class with passwords, OpenID Connect or an instructor needs a random server secret: run "
+    "`python -m playground.access secret` and put the line it prints under [classroom] in "
+    f".streamlit/secrets.toml (or set server.cookieSecret, at least {MIN_SECRET_CHARS} characters, the same for "
+    "every app process of the class)")
+
+
 class MissingSecret(RuntimeError):
     """No server secret (or one too short to be random): tokens can be neither made nor trusted."""
 
@@ -42,10 +49,7 @@ def token_key(secret: str | None) -> bytes:
     """The HMAC key for tokens, from the server secret (MissingSecret when there is none or it is short)."""
     secret = (secret or "").strip()
     if len(secret) < MIN_SECRET_CHARS:
-        raise MissingSecret(
-            "a class with passwords, OpenID Connect or an instructor needs a random server secret: run "
-            "`python -m playground.access secret` and put the line under [classroom] in .streamlit/secrets.toml "
-            f"(or set server.cookieSecret, at least {MIN_SECRET_CHARS} characters)")
+        raise MissingSecret(MISSING_SECRET)
     return hmac.new(secret.encode("utf-8"), _CONTEXT, hashlib.sha256).digest()
 
 

@@ -1,8 +1,13 @@
 """A class server in Chromium: nothing before signing in, the class's lessons and limits, challenges
-submitted and seen on the instructor's board (learner text shown as text)."""
+submitted and seen on the instructor's board (learner text shown as text, a nickname kept by its owner);
+no forged or signed-out cookie opens anything, and signing out signs out at once."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+import time
 from pathlib import Path
 
 import pytest
@@ -33,14 +38,20 @@ NASTY = "<img src=x onerror=alert(1)>"
 DROP = "'; DROP TABLE submissions; --"
 
 
+HASHES = {"password_hash": hash_password("learn-2026"), "instructor_password_hash": hash_password("teach-2026")}
+
+
 @pytest.fixture(scope="module")
 def class_server(tmp_path_factory):
+    """The class's server secret is a shared server.cookieSecret here (token_secret in secrets.toml is the
+    other way; the unit tests read both): no token_secret, so the old code derived its key from the hashes."""
     root = tmp_path_factory.mktemp("class")
     (root / "classroom.toml").write_text(CONFIG)
     (root / "secrets.toml").write_text(
-        f'[classroom]\npassword_hash = "{hash_password("learn-2026")}"\n'
-        f'instructor_password_hash = "{hash_password("teach-2026")}"\n')
-    server = AppServer(env={"NP_CLASSROOM": str(root / "classroom.toml")},
+        f'[classroom]\npassword_hash = "{HASHES["password_hash"]}"\n'
+        f'instructor_password_hash = "{HASHES["instructor_password_hash"]}"\n')
+    server = AppServer(env={"NP_CLASSROOM": str(root / "classroom.toml"),
+                            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32)},
                        extra_args=["--secrets.files", str(root / "secrets.toml")])
     try:
         server.wait_healthy()
@@ -54,7 +65,9 @@ def sign_in(page, url: str, password: str) -> None:
     wait_idle(page, timeout=60_000)
     page.get_by_label("Class password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    wait_rerun(page, timeout=60_000)
+    # the lessons, or a message (a busy machine may start the run late, and a try may wait its turn)
+    page.wait_for_selector('[data-testid="stSidebarNav"], [data-testid="stAlert"]', timeout=60_000)
+    wait_idle(page, timeout=60_000)
 
 
 def test_no_lesson_content_before_signing_in(class_server, page) -> None:
@@ -109,7 +122,7 @@ def test_the_preset_and_the_limits_apply(class_server, page) -> None:
     expect(page.locator('.npv-node[data-layer="1"]')).to_have_count(6)
 
 
-def submit(page, url: str, nickname: str) -> None:
+def submit(page, url: str, nickname: str, expected: str = "Submitted.") -> None:
     page.goto(url + "/playground?dataset=spiral&networkShape=4,4")
     wait_idle(page, timeout=60_000)
     page.get_by_text("Challenge: A small spiral solver").click()
@@ -119,11 +132,11 @@ def submit(page, url: str, nickname: str) -> None:
     page.get_by_label("Nickname").fill(nickname)
     page.get_by_role("button", name="Submit").click()
     wait_rerun(page)
-    expect(page.get_by_text("Submitted.")).to_be_visible()
+    expect(page.get_by_text(expected)).to_be_visible()
 
 
 def test_submissions_reach_the_instructors_board_as_text(class_server, browser) -> None:
-    learner, instructor = browser.new_context(), browser.new_context()
+    learner, instructor, other = browser.new_context(), browser.new_context(), browser.new_context()
     alerts: list[str] = []
     try:
         page = learner.new_page()
@@ -131,6 +144,10 @@ def test_submissions_reach_the_instructors_board_as_text(class_server, browser) 
         sign_in(page, class_server.url, "learn-2026")
         submit(page, class_server.url, NASTY)
         submit(page, class_server.url, DROP)
+        submit(page, class_server.url, DROP)  # a new page load: the browser still owns its nickname
+        impostor = other.new_page()
+        sign_in(impostor, class_server.url, "learn-2026")
+        submit(impostor, class_server.url, DROP, expected="Another learner already submits as")
 
         board = instructor.new_page()
         board.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
@@ -138,9 +155,9 @@ def test_submissions_reach_the_instructors_board_as_text(class_server, browser) 
         board.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Class board").click()
         wait_idle(board, timeout=60_000)
         expect(board.get_by_text(NASTY, exact=False)).to_be_visible()  # shown as the text it is
-        expect(board.get_by_text(DROP, exact=False)).to_be_visible()  # and the table is still there
+        expect(board.get_by_text(DROP, exact=False).first).to_be_visible()  # and the table is still there
         assert board.locator("img[src='x']").count() == 0
-        expect(board.get_by_text("2 submissions in")).to_be_visible()
+        expect(board.get_by_text("3 submissions in")).to_be_visible()
         with board.expect_download() as download:
             board.get_by_role("button", name="Export as CSV").click()
         exported = Path(download.value.path()).read_text(encoding="utf-8")
@@ -150,3 +167,77 @@ def test_submissions_reach_the_instructors_board_as_text(class_server, browser) 
     finally:
         learner.close()
         instructor.close()
+        other.close()
+
+
+def on_sign_in_page(page) -> bool:
+    return page.get_by_label("Class password").count() == 1 and page.locator('[data-testid="stSidebarNav"]').count() == 0
+
+
+def forged_tokens() -> list[str]:
+    """An instructor token minted as the old code keyed it (a constant and the password hashes, or the
+    constant alone), and made-up ones."""
+    until = int(time.time() + 86400)
+    tokens = []
+    for material in (HASHES["password_hash"] + "|" + HASHES["instructor_password_hash"], "|", ""):
+        key = hashlib.sha256(("neural-playground-access|" + material).encode()).digest()
+        mac = hmac.new(key, f"instructor.{until}".encode(), hashlib.sha256).hexdigest()
+        tokens.append(f"instructor.{until}.{mac}")
+    tokens += [f"v2.role.instructor.abc.{until}.{'0' * 64}", "instructor"]
+    return tokens
+
+
+def test_a_forged_instructor_cookie_opens_nothing(class_server, browser) -> None:
+    for token in forged_tokens():
+        context = browser.new_context()
+        try:
+            context.add_cookies([{"name": "np_class_access", "value": token, "url": class_server.url}])
+            page = context.new_page()
+            for path in ("/class-board", ""):
+                page.goto(class_server.url + path)
+                wait_idle(page, timeout=60_000)
+                expect(page.get_by_label("Class password")).to_be_visible()
+                assert on_sign_in_page(page) and page.get_by_text("Class board").count() == 0
+        finally:
+            context.close()
+
+
+def test_signing_out_signs_out_at_once_and_for_good(class_server, page) -> None:
+    sign_in(page, class_server.url, "learn-2026")
+    page.goto(class_server.url + "/playground")
+    wait_idle(page, timeout=60_000)
+    expect(page.get_by_text("Signed in as a learner.")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    wait_rerun(page, timeout=60_000)
+    expect(page.get_by_label("Class password")).to_be_visible()  # this tab, at once
+    assert on_sign_in_page(page) and page.get_by_text("Signed in as").count() == 0
+    page.reload()
+    wait_idle(page, timeout=60_000)
+    expect(page.get_by_label("Class password")).to_be_visible()  # and every later page load
+    page.goto(class_server.url + "/playground")
+    wait_idle(page, timeout=60_000)
+    assert on_sign_in_page(page) and page.locator(".npv").count() == 0
+    assert not any(c["name"] == "np_class_access" and c["value"] for c in page.context.cookies())
+
+
+def test_a_signed_out_instructors_cookie_stops_working(class_server, browser) -> None:
+    instructor, thief = browser.new_context(), browser.new_context()
+    try:
+        board = instructor.new_page()
+        sign_in(board, class_server.url, "teach-2026")
+        expect(board.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Class board")).to_be_visible()
+        copied = [c for c in instructor.cookies() if c["name"] == "np_class_access"]
+        assert copied and copied[0]["value"].startswith("v2.")
+        board.get_by_role("button", name="Sign out").click()
+        wait_rerun(board, timeout=60_000)
+        expect(board.get_by_label("Class password")).to_be_visible()
+        thief.add_cookies(copied)  # the cookie as it was before signing out, in another browser
+        page = thief.new_page()
+        for path in ("/class-board", ""):
+            page.goto(class_server.url + path)
+            wait_idle(page, timeout=60_000)
+            expect(page.get_by_label("Class password")).to_be_visible()
+            assert on_sign_in_page(page)
+    finally:
+        instructor.close()
+        thief.close()
