@@ -296,3 +296,22 @@ def test_a_batch_with_drawings_costs_no_more_than_one_without() -> None:
         return (time.perf_counter() - start) / 10
 
     assert cost(mixed) < 3 * cost(plain) + 0.003
+
+
+def test_the_lesson_keeps_its_network_within_the_class_sizes_and_its_drawings_bounded(tensors) -> None:
+    from playground.digit_lesson import MAX_DRAWINGS
+    from playground.digit_models import SizeLimits
+
+    sizes = SizeLimits(max_layers=1, max_width=32)
+    lesson = DigitLesson(spec=ModelSpec(hidden=(256, 128)))
+    quick = lesson.quick_trainer(tensors, sizes)
+    assert quick.spec.hidden == (32,) and quick.config.epochs == 1 and lesson.trainer is None
+    lesson.adopt(quick, "mnist5k")
+    assert lesson.trainer is quick and not lesson.settings_changed
+    lesson.spec = ModelSpec(hidden=(256,))  # e.g. a link read before the class's limits applied
+    lesson.start(tensors, sizes)
+    assert lesson.trainer.spec.hidden == (32,) and lesson.run.start_epoch == 0.0
+    for _ in range(MAX_DRAWINGS):
+        assert lesson.add_drawing(np.zeros((28, 28), dtype=np.uint8), 1)
+    assert lesson.drawings_full and not lesson.add_drawing(np.zeros((28, 28), dtype=np.uint8), 1)
+    assert len(lesson.extra) == MAX_DRAWINGS
