@@ -44,21 +44,24 @@ unit: setup-test
 bench: setup-test system-deps
 	$(BIN)/python -m bench
 
-# A class server: checks classroom.toml, binds to CLASS_HOST:CLASS_PORT, no file watcher, viewer toolbar,
-# no error details for learners, XSRF on, small uploads. Health: http://HOST:PORT/_stcore/health.
-# Several processes behind nginx: the same COOKIE_SECRET for each (see deploy/README.md).
+# A class server: checks classroom.toml (and that a class with passwords, OIDC or an instructor has its
+# server secret: token_secret in .streamlit/secrets.toml or COOKIE_SECRET), binds to CLASS_HOST:CLASS_PORT,
+# no file watcher, viewer toolbar, no error details for learners, XSRF on, small uploads.
+# Health: http://HOST:PORT/_stcore/health. Several processes behind nginx: the same COOKIE_SECRET for each
+# (see deploy/README.md).
 CLASS_HOST ?= 0.0.0.0
 CLASS_PORT ?= 8501
 COOKIE_SECRET ?=
 serve-class: setup
-	$(BIN)/python -m playground.classroom check
+	$(if $(COOKIE_SECRET),STREAMLIT_SERVER_COOKIE_SECRET=$(COOKIE_SECRET)) $(BIN)/python -m playground.classroom check
 	NP_TORCH_THREADS=1 $(if $(COOKIE_SECRET),STREAMLIT_SERVER_COOKIE_SECRET=$(COOKIE_SECRET)) \
 	  $(BIN)/python -m streamlit run app.py --server.address $(CLASS_HOST) \
 	  --server.port $(CLASS_PORT) --server.headless true --server.fileWatcherType none \
 	  --client.toolbarMode viewer --client.showErrorDetails none --server.enableXsrfProtection true \
 	  --server.maxUploadSize 2 --browser.gatherUsageStats false
 
-# Many learners at once against a server started for the purpose (not part of make test).
+# Many learners at once against servers started for the purpose (not part of make test): each case RUNS
+# times, on one process and on two behind nginx (which must be installed), median and worst beside targets.
 LEARNERS ?= 30 60
 loadtest: setup-test
 	$(BIN)/python -m loadtest $(LEARNERS)
