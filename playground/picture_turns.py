@@ -7,8 +7,8 @@ could do (a crowd, or a machine shared with other work) dozens of threads fought
 the event loop that sends the pictures and answers clicks got a sliver of it, and the first page of a new
 learner waited behind them all. With turns, at most `concurrency` pictures are drawn at once; a waiting loop
 blocks (it costs nothing), and after each picture the interpreter is left to everything else for a while
-in proportion to the picture's cost (`duty`): on a slow or crowded machine the pictures slow down for
-everyone alike, and clicks, page starts and the sending of pictures keep their share.
+in proportion to the picture's processor time (`duty`): on a slow or crowded machine the pictures slow down
+for everyone alike, and clicks, page starts and the sending of pictures keep their share.
 """
 
 from __future__ import annotations
@@ -39,13 +39,15 @@ class PictureTurns:
     pictures a second in all, and the lock left free for (1 - duty) of the time after each picture."""
 
     def __init__(self, concurrency: int = 1, duty: float = 0.5, rate: Callable[[int], float] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 cpu_clock: Callable[[], float] = time.thread_time) -> None:
         self.concurrency, self.duty = concurrency, duty
         self._rate = rate or (lambda players: float("inf"))
-        self._clock = clock
+        self._clock, self._cpu_clock = clock, cpu_clock
         self._lock = threading.Lock()
         self._askers: dict[str, _Asker] = {}
         self._holders: dict[str, float] = {}  # session -> when its turn began
+        self._cpu_at_start: dict[str, float] = {}  # session -> its thread's processor time then
         self._returning: dict[str, tuple[int, float]] = {}  # left to answer a click: its place, kept a while
         self._next_number = 0
         self._next_start = 0.0  # no turn begins before this (the rest after the last picture, the rate)
@@ -77,10 +79,13 @@ class PictureTurns:
         """The picture is drawn: the next in line may start after a rest as long as this picture's share."""
         with self._lock:
             began = self._holders.pop(session, None)
+            cpu = self._cpu_clock() - self._cpu_at_start.pop(session, self._cpu_clock())
             if began is not None:
                 now = self._clock()
                 work = now - began
-                self._next_start = max(self._next_start, now + work * (1 - self.duty) / self.duty)
+                # the rest is in proportion to the processor time the picture took, not its wall time: on a
+                # machine shared with other work a picture lasts longer but costs this process no more
+                self._next_start = max(self._next_start, now + cpu * (1 - self.duty) / self.duty)
                 self._wake_first()
                 self._turns, self._work = self._turns + 1, self._work + work
                 if now - self._logged >= LOG_EVERY:
@@ -95,6 +100,7 @@ class PictureTurns:
             asker = self._askers.pop(session, None)
             if asker is not None:
                 self._returning[session] = (asker.number, self._clock())
+            self._cpu_at_start.pop(session, None)
             if self._holders.pop(session, None) is not None:
                 self._next_start = max(self._next_start, self._clock())
             self._wake_first()
@@ -126,6 +132,7 @@ class PictureTurns:
         for session, began in list(self._holders.items()):
             if now - began > HOLD_SECONDS:
                 del self._holders[session]
+                self._cpu_at_start.pop(session, None)
         for session, (_, left) in list(self._returning.items()):
             if now - left > AWAY_SECONDS:
                 del self._returning[session]
@@ -139,6 +146,7 @@ class PictureTurns:
             return self._next_start - now
         asker = self._askers.pop(session)
         self._holders[session] = now
+        self._cpu_at_start[session] = self._cpu_clock()  # (`take` runs in the thread that will draw)
         self._next_start = now + 1.0 / max(1e-6, self._rate(self._players))
         self._wait = 0.8 * self._wait + 0.2 * (now - asker.since)
         self._busy = self._wait > (CALM_WAIT if self._busy else BUSY_WAIT)
