@@ -63,8 +63,12 @@ serve-class: setup
 # Many learners at once against servers started for the purpose (not part of make test): each case RUNS
 # times, on one process and on two behind nginx (which must be installed), median and worst beside targets.
 LEARNERS ?= 30 60
+PROCESSES ?= 1 2
+RUNS ?= 3
+LOADTEST_SECONDS ?= 40
 loadtest: setup-test
-	$(BIN)/python -m loadtest $(LEARNERS)
+	NP_TORCH_THREADS=1 $(BIN)/python -m loadtest $(LEARNERS) --processes $(PROCESSES) --runs $(RUNS) \
+	  --seconds $(LOADTEST_SECONDS)
 
 fetch-mnist: setup
 	$(BIN)/python -m playground.data fetch mnist

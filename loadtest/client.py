@@ -5,8 +5,10 @@ dozens run in one process and the server, not the clients, is what gets measured
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -17,18 +19,22 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 class Stats:
     frames: list[float] = field(default_factory=list)  # arrival times of Playground pictures
     latencies: list[float] = field(default_factory=list)  # click -> new picture, seconds
+    unanswered: int = 0  # clicks followed by another click (or the end) before any new picture
     errors: list[str] = field(default_factory=list)
     runs: int = 0  # script runs finished
+    first_page: float | None = None  # seconds from connecting to the end of the first page's run
     told_busy: bool = False  # the page said it shares a busy server
 
 
 class Learner:
     """One websocket session on one lesson page."""
 
-    def __init__(self, url: str, page: str, name: str, cookie: str | None = None) -> None:
-        self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    def __init__(self, url: str, page: str, name: str, cookie: str | None = None,
+                 certificate: Path | None = None) -> None:
+        self.ws_url = url.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
         self.page, self.name = page, name
         self.cookie = cookie  # behind nginx: the cookie its sticky hash reads, one per learner (as browsers get)
+        self.ssl = ssl.create_default_context(cafile=str(certificate)) if certificate else None
         self.stats = Stats()
         self.widgets: dict[str, str] = {}  # label -> widget id (buttons, checkboxes)
         self.checkbox_values: dict[str, bool] = {}
@@ -36,11 +42,14 @@ class Learner:
         self._finished = asyncio.Event()
         self._click_sent: float | None = None
         self._running = True
+        self._connected_at: float | None = None
 
     async def connect(self) -> None:
         headers = {"Cookie": self.cookie} if self.cookie else None
+        self._connected_at = time.perf_counter()
         self._socket = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=2**26,
-                                                open_timeout=60, ping_interval=None, additional_headers=headers)
+                                                open_timeout=60, ping_interval=None, additional_headers=headers,
+                                                ssl=self.ssl)
         asyncio.get_running_loop().create_task(self._receive())
         await self.rerun()
 
@@ -60,12 +69,26 @@ class Learner:
 
     async def click(self, label: str) -> None:
         """Press a button (measure until the next picture of the network view)."""
-        self._click_sent = time.perf_counter()
+        self._clicked()
         await self.rerun(trigger=label)
 
     async def toggle(self, label: str) -> None:
-        self._click_sent = time.perf_counter()
+        self._clicked()
         await self.rerun(checkbox=(label, not self.checkbox_values.get(label, False)))
+
+    def _clicked(self) -> None:
+        if self._click_sent is not None:  # the last click was never answered
+            self.stats.unanswered += 1
+        self._click_sent = time.perf_counter()
+
+    def forget_clicks(self) -> None:
+        """Start measuring afresh (the end of the warm-up)."""
+        self.stats.latencies.clear()
+        self.stats.unanswered, self._click_sent = 0, None
+
+    def pending_click(self) -> float | None:
+        """Seconds since a click that has no answer yet."""
+        return None if self._click_sent is None else time.perf_counter() - self._click_sent
 
     async def wait_run(self, timeout: float = 60.0) -> None:
         await asyncio.wait_for(self._finished.wait(), timeout)
@@ -86,6 +109,8 @@ class Learner:
         kind = message.WhichOneof("type")
         if kind == "script_finished":
             self.stats.runs += 1
+            if self.stats.first_page is None and self._connected_at is not None:
+                self.stats.first_page = time.perf_counter() - self._connected_at
             self._finished.set()
         elif kind == "session_event" and message.session_event.WhichOneof("type") == "script_compilation_exception":
             self.stats.errors.append(f"{self.name}: the page failed to compile")
