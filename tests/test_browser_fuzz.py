@@ -185,7 +185,7 @@ PAD_VALUES = [
 def test_hostile_values_from_the_drawing_pad(app_server, page: Page) -> None:
     """The Draw page's pad sends what its setStateValue is given: each hostile value gets a message (or
     an empty pad), never an exception; a real drawing afterwards is still read."""
-    lp = LessonPage(page, app_server.url, "mnist-draw").open("/mnist-draw")
+    lp = LessonPage(page, app_server.url, "mnist").open("/mnist-draw")
     lp.quick_model()
     pad = page.locator("canvas.npp-canvas").first
     expect(pad).to_be_visible(timeout=60_000)
