@@ -542,12 +542,10 @@ def test_reset_this_lesson_shows_the_panels_as_they_are(pg: PlaygroundPage) -> N
 
 # ------------------------------------------------------------------------------------------------ hostile input
 
-# Markdown links (to //evil.example, which GFM does not autolink: see the xfail below for bare URLs);
+# Markdown links (to //evil.example, which GFM does not autolink; bare URLs are tested apart);
 # the seed also closes the backticks a seed used to be shown in.
 EVIL_SEED = "a` [x](//evil.example) `b"
 EVIL_KEY = "[y](//evil.example)"
-AUTOLINK = ("GFM autolink literals survive escape_markdown (playground/text.py): the escaped text still reads "
-            "'https://evil.example' once rendered, and Streamlit's Markdown (remark-gfm) makes it an <a>")
 
 
 def test_a_link_far_into_the_random_stream_answers_as_fast_as_a_normal_one(app_server, page) -> None:
@@ -585,11 +583,13 @@ def test_a_links_seed_and_keys_are_shown_as_text_not_links(app_server, page) -> 
     assert page_errors(page) == []
 
 
-@pytest.mark.xfail(strict=True, reason=AUTOLINK)
 def test_a_bare_url_in_a_links_seed_is_not_made_a_link(app_server, page) -> None:
-    seed = "see https://evil.example"
+    """GFM makes links of bare URLs (remark-gfm's autolink literals): escape_markdown's invisible word
+    joiners stop that, and the seed still reads as it was written."""
+    seed = "see https://evil.example or www.evil.example or me@evil.example"
     PlaygroundPage(page, app_server.url).open("?" + urlencode({"seed": seed}))
-    expect(page.locator('[data-testid="stSidebar"]').get_by_text(f"Seed in use: {seed}")).to_be_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text().replace("\u2060", "")
+    assert f"Seed in use: {seed}" in sidebar
     assert evil_links(page) == []
 
 

@@ -15,3 +15,12 @@ def test_plain_text_keeps_its_letters_and_is_cut() -> None:
     assert escape_markdown("abc 123") == "abc 123"
     assert escape_markdown("a\nb\x00c") == "a b\ufffdc"
     assert escape_markdown("x" * 50, limit=10) == "x" * 10 + "…"
+
+
+def test_bare_urls_and_addresses_are_not_made_links() -> None:
+    """GFM autolinks `https://…`, `www.…` and `a@b.c` in the text after the escapes are undone."""
+    escaped = escape_markdown("https://evil.example www.evil.example me@evil.example")
+    shown = escaped.replace("\\", "")
+    for marker in ("://", "www.", "@e"):
+        assert marker not in shown
+    assert shown.replace("\u2060", "") == "https://evil.example www.evil.example me@evil.example"
