@@ -6,13 +6,16 @@ still there; and every page works under the Content-Security-Policy that nginx s
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
+import tomllib
 
 import pytest
 from playwright.sync_api import expect
 
 from playground.access import hash_password
+from playground.paths import REPO_ROOT
 from tests.harness import AppServer, page_errors, screenshot, wait_idle, wait_rerun
 from tests.lesson_page import LessonPage
 from tests.services import class_nginx, postgres_server
@@ -192,3 +195,27 @@ def test_every_page_works_under_the_content_security_policy(topology, browser) -
     assert instructor.csp_violations() == []
     assert instructor.crashes == []
     instructor.close()
+
+
+def test_the_largest_message_fits_well_within_the_configured_limit(app_server, page) -> None:
+    """server.maxMessageSize is what the app needs, not Streamlit's 200 MB: its largest message is the
+    Embeddings scatter of 5,000 Fashion-MNIST points with their hover pictures (about 4 MB, measured)."""
+    server = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())["server"]
+    limit = server.get("maxMessageSize", 200) * 1_000_000
+    assert limit <= 16_000_000, "server.maxMessageSize is left at (or near) Streamlit's default of 200 MB"
+    sizes: list[int] = []
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.on("Network.webSocketFrameReceived", lambda e: sizes.append(
+        len(base64.b64decode(e["response"]["payloadData"])) if e["response"]["opcode"] == 2 else 0))
+    lp = LessonPage(page, app_server.url, "mnist").open("mnist-train?source=fashion-mnist&epochs=1")
+    lp.after(lp.key("train").get_by_role("button").click, timeout=300_000)
+    expect(page.locator('[data-testid="stProgress"]')).to_have_text("Epoch 1.00 of 1", timeout=300_000)
+    lp.idle(timeout=300_000)
+    lp.nav("Embeddings", timeout=120_000)
+    assert lp.nudge("n-points", "End") == "5000"
+    lp.caption_matching(r"· 5,000 test digits$")
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first.locator("canvas").first).to_be_visible(
+        timeout=60_000)
+    assert page_errors(page) == []  # an oversized message would have become an error box
+    assert 2_000_000 < max(sizes) < limit / 2, (max(sizes), limit)  # measured, and with room to spare
