@@ -47,8 +47,8 @@ bench: setup-test system-deps
 # A class server: checks classroom.toml (and that a class with passwords, OIDC or an instructor has its
 # server secret: token_secret in .streamlit/secrets.toml or COOKIE_SECRET), binds to CLASS_HOST:CLASS_PORT,
 # no file watcher, viewer toolbar, no error details for learners, XSRF on, small uploads.
-# Health: http://HOST:PORT/_stcore/health. Several processes behind nginx: the same COOKIE_SECRET for each
-# (see deploy/README.md).
+# Health: http://HOST:PORT/_stcore/health. Several processes behind nginx: the same COOKIE_SECRET for each,
+# and CLASS_HOST=127.0.0.1 so that only nginx reaches them (see deploy/README.md).
 CLASS_HOST ?= 0.0.0.0
 CLASS_PORT ?= 8501
 COOKIE_SECRET ?=

@@ -4,8 +4,10 @@ engine here: compose.yaml is parsed, the Dockerfile and .dockerignore are read).
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import contextlib
+import hashlib
 import http.client
 import http.server
 import re
@@ -173,6 +175,21 @@ def test_every_answer_has_the_security_headers_and_no_internal_address(proxy, pa
         assert status == 404  # Streamlit's server metrics are not served to the public
     else:
         assert header(headers, "X-Served-By")[0] in {"app1", "app2"}  # an opaque name
+
+
+def test_the_policy_allows_streamlits_inline_script_by_its_hash() -> None:
+    """The one inline script of Streamlit's index.html runs under the CSP (a Streamlit upgrade that changes
+    it fails here, not on a learner's page)."""
+    import streamlit
+
+    index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text()
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", index, re.S)
+    assert inline
+    csp = re.search(r'Content-Security-Policy "([^"]+)"', (DEPLOY / "nginx.conf").read_text()).group(1)
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    for script in inline:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in script_src
 
 
 # ------------------------------------------------------------------------------------------------------ limits
