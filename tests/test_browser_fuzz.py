@@ -39,7 +39,8 @@ EVIL = "evil.example"
 NUMBERS = ["9" * 400, "-1", "-1e9", "NaN", "inf", "-Infinity", "1e308", "-0", "0x1F", "1e-400", " 7 ", "",
            "1_000", "4294967296", "2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2", "9999,9999,9999", "1e6", "10000000"]
 TEXTS = [f"[x](https://{EVIL})", f"[x](//{EVIL})", "<img src=x onerror=alert(1)>", f"<a href=https://{EVIL}>x</a>",
-         f"https://{EVIL}/x", f"<https://{EVIL}>", "javascript:alert(1)", "ß٣𝟘\u202e\u200b\u0007", "\u0000",
+         f"https://{EVIL}/x", f"<https://{EVIL}>", f"www.{EVIL}", f"me@{EVIL}", f"mailto:me@{EVIL}",
+         f"HTTP://{EVIL.upper()}", "javascript:alert(1)", "ß٣𝟘\u202e\u200b\u0007", "\u0000",
          "**bold** `code` # heading", "$x^2$ :red[red] :material/home:", "%ZZ", "a\nb\r\n\tc", "'\"\\;--"]
 
 
@@ -63,15 +64,8 @@ HOSTILE: dict[str, dict[str, list[tuple[str, str]]]] = {  # two groups of links,
                         + [(f"junk{i}", "x") for i in range(200)] + [("seed", f"[x](//{EVIL})")],
     },
 }
-# Pages that still plant a link from a hostile link's text (see the reasons); strict, so a fix shows.
-AUTOLINK = ("GFM autolink literals survive escape_markdown: the escaped text still contains "
-            "'https://evil.example', 'www.…' or 'a@b.c', which Streamlit's Markdown (remark-gfm) turns into <a>")
-PLANTS_LINKS: dict[str, str] = {
-    "playground": "a link's notices (playground_url/playground_lesson, escaped with text.escape_markdown): " + AUTOLINK,
-    "mnist-train": "a link's notices (digit_url.parse_digit_query, escaped with text.escape_markdown): " + AUTOLINK,
-    "adversarial": "lessons/adversarial.py lesson_from_link quotes str(value)[:20] unescaped in st.warning "
-                   "('https://evil.example…' becomes a link); and " + AUTOLINK,
-}
+# Pages that still plant a link from a hostile link's text, with the reason: strict xfails, so a fix shows.
+PLANTS_LINKS: dict[str, str] = {}
 
 
 def _open(page: Page, url: str, timeout: float = 120_000) -> float:
@@ -84,7 +78,7 @@ def _open(page: Page, url: str, timeout: float = 120_000) -> float:
 
 def planted(page: Page) -> list[str]:
     """Links to another host or to javascript:, and HTML event handlers, that a link planted on the page."""
-    found = page.locator(f'a[href*="{EVIL}"], a[href^="javascript:"]').evaluate_all(
+    found = page.locator(f'a[href*="{EVIL}" i], a[href^="javascript:" i]').evaluate_all(
         "links => links.map(a => 'link ' + a.href)")
     found += page.locator("[onerror], [onload]:not(body):not(iframe)").evaluate_all(
         "els => els.map(e => 'handler on <' + e.tagName.toLowerCase() + '>')")
