@@ -75,6 +75,8 @@ with data_col:
             st.error(str(error), icon=":material/error:")
             st.stop()
     st.markdown(f"**{len(digits.train_labels):,}** training images · **{len(digits.test_labels):,}** test images")
+    if limits.max_training_examples and limits.max_training_examples < len(digits.train_labels):
+        st.caption(f"This class trains on the first {limits.max_training_examples:,} training images.")
     st.image(encode_png(class_rows_picture(digits.train_images, digits.train_labels, len(digits.class_names),
                                            per_class=10, scale=1, seed=lesson.config.seed)),
              caption="Training samples, one row per class", width="content")

@@ -56,6 +56,7 @@ def test_the_quick_network_the_robust_twin_and_the_training_page_obey_the_class(
 
     lp.nav("Train a digit recogniser")
     assert lp.metric("Examples seen") == "500"  # the quick network: one epoch of the class's 500 examples
+    lp.caption_matching(r"^This class trains on the first 500 training images\.$")
     assert lp.progress_text() == "Epoch 1.00 of 1"
     expect(page.get_by_label("Epochs", exact=True)).to_have_attribute("max", "1")
     hidden = page.get_by_label("Hidden layers (neurons each)", exact=True)
