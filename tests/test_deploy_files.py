@@ -157,7 +157,8 @@ def test_plain_http_is_sent_to_https(proxy) -> None:
     assert header(headers, "Location") == ["https://127.0.0.1/playground?dataset=spiral"]
 
 
-@pytest.mark.parametrize("path", ["/", "/_stcore/health", "/static/app.js", "/_stcore/metrics"])
+@pytest.mark.parametrize("path", ["/", "/_stcore/health", "/static/app.js", "/_stcore/metrics",
+                                  "/_stcore/agent/openapi.json"])
 def test_every_answer_has_the_security_headers_and_no_internal_address(proxy, path: str) -> None:
     proxy, apps = proxy
     status, headers, _ = get(proxy, path)
@@ -171,8 +172,8 @@ def test_every_answer_has_the_security_headers_and_no_internal_address(proxy, pa
     ports = {str(a.server_address[1]) for a in apps}
     for name, value in headers:
         assert "127.0.0.1" not in value and not any(p in value for p in ports), f"{name}: {value}"
-    if path == "/_stcore/metrics":
-        assert status == 404  # Streamlit's server metrics are not served to the public
+    if path.startswith(("/_stcore/metrics", "/_stcore/agent/")):
+        assert status == 404  # Streamlit's server metrics (and agent API) are not served to the public
     else:
         assert header(headers, "X-Served-By")[0] in {"app1", "app2"}  # an opaque name
 
@@ -222,6 +223,8 @@ def test_a_class_of_60_behind_one_address_gets_in_and_a_flood_does_not() -> None
     with stub_class() as (proxy, _):
         # 60 learners with up to three tabs each open their pages and WebSockets, all at once, and keep them
         assert set(_many(proxy, 180, "/playground")) == {200}
+        for probe in ("/playground/_stcore/health", "/playground/_stcore/host-config"):  # each page load's
+            assert set(_many(proxy, 180, probe)) == {200}
         assert set(_many(proxy, 180, "/_stcore/stream", hold=True)) == {101}
         assert set(_many(proxy, 400, "/static/js/chunk.js")) == {200}  # a page's files are not limited
         # one client opening sessions (and trying passwords) as fast as it can is held back
