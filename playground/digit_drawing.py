@@ -40,11 +40,14 @@ def _coordinate(v: object) -> bool:
 
 def pad_strokes(value: object, limit: int = 4000, side: int = MAX_PICTURE_SIDE) -> list[list[list[int]]]:
     """The strokes the drawing pad sent ([[[x, y], ...], ...]), checked and clamped to 0..side, for it to
-    redraw; [] if malformed (NaN, infinities, wrong shapes or more than `limit` points)."""
-    if not isinstance(value, list):
+    redraw; [] if malformed (NaN, infinities, wrong shapes, more than `limit` points or strokes). Empty
+    strokes are dropped (the pad's redraw starts each stroke at its first point)."""
+    if not isinstance(value, list) or len(value) > limit:
         return []
     strokes, total = [], 0
     for stroke in value:
+        if stroke == []:
+            continue
         if not isinstance(stroke, list) or not all(
                 isinstance(p, list) and len(p) == 2 and all(_coordinate(v) for v in p) for p in stroke):
             return []

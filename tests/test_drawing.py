@@ -119,3 +119,11 @@ def test_hostile_pad_values_are_bad_pictures(value) -> None:
     png = value.get("png") if isinstance(value, dict) else value
     with pytest.raises((BadPicture, EmptyDrawing)):
         mnist_from_canvas(picture_from_data_url(png))
+
+
+def test_empty_strokes_and_floods_of_strokes() -> None:
+    """An empty stroke would break the pad's redraw (it reads a stroke's first point); a million empty
+    strokes cost the server a loop of a million steps for no ink."""
+    assert pad_strokes([[], [[1, 2]], []]) == [[[1, 2]]]
+    assert pad_strokes([[]] * 1_000_000) == []
+    assert pad_strokes([[[1, 2]]] * 4001) == []
