@@ -39,3 +39,27 @@ def submissions_url(config_url: str, default: str, environ: Mapping[str, str] | 
         raise StorageUrlError("the storage URL is not a database URL") from None
     # render_as_string quotes the password's special characters (@, /, :) as a URL needs
     return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+def main(environ: Mapping[str, str] | None = None) -> int:
+    """`python -m playground.storage_url`: a container's start checks its storage settings (a missing or
+    empty password file stops it with the reason, before any learner submits)."""
+    from sqlalchemy.engine import make_url
+
+    from playground.classroom import ClassConfigError, config_path, load_class_config
+
+    try:
+        configured = load_class_config().storage_url
+    except (ClassConfigError, OSError):
+        configured = ""  # `python -m playground.classroom check` says what is wrong with the file
+    try:
+        url = submissions_url(configured, f"sqlite:///{config_path().with_suffix('.sqlite')}", environ)
+    except StorageUrlError as error:
+        print(f"storage: {error}")
+        return 1
+    print(f"storage: {make_url(url).render_as_string(hide_password=True)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from playground.paths import REPO_ROOT
-from playground.storage_url import StorageUrlError, submissions_url
+from playground.storage_url import StorageUrlError, main, submissions_url
 from tests.services import class_nginx
 
 DEPLOY = REPO_ROOT / "deploy"
@@ -371,3 +371,15 @@ def test_an_unreadable_password_file_is_said_plainly(tmp_path: Path) -> None:
     (tmp_path / "empty").write_text("\n")
     with pytest.raises(StorageUrlError, match="empty"):
         submissions_url("", "", {**env, "NP_STORAGE_PASSWORD_FILE": str(tmp_path / "empty")})
+
+
+def test_a_container_checks_its_storage_settings_at_start(tmp_path: Path, capsys) -> None:
+    env = {"NP_STORAGE_URL": "postgresql+psycopg://playground@db/playground",
+           "NP_STORAGE_PASSWORD_FILE": str(tmp_path / "missing")}
+    assert main(env) == 1 and "cannot be read" in capsys.readouterr().out
+    (tmp_path / "db_password").write_text("s3cret\n")
+    assert main({**env, "NP_STORAGE_PASSWORD_FILE": str(tmp_path / "db_password")}) == 0
+    out = capsys.readouterr().out
+    assert "s3cret" not in out and "***" in out
+    cmd = (DEPLOY / "Dockerfile").read_text().split("\nCMD", 1)[1]
+    assert cmd.index("python -m playground.storage_url") < cmd.index("streamlit run")
