@@ -58,6 +58,12 @@ def test_every_page_works_with_one_lesson_hidden(class_of, hidden: str) -> None:
     assert _visit_every_page(class_of(shown), shown) == {}
 
 
+@pytest.mark.parametrize("only", KEYS)
+def test_a_class_of_one_lesson(class_of, only: str) -> None:
+    """The other extreme: every lesson but one hidden."""
+    assert _visit_every_page(class_of([only]), [only]) == {}
+
+
 @pytest.mark.parametrize("hidden", ["mnist-train", "mnist-inside"])
 def test_digit_pages_work_with_a_model_and_a_lesson_hidden(class_of, hidden: str) -> None:
     """With a network trained (the quick one of the Draw page), the pages show their links onward:
