@@ -50,7 +50,10 @@ class PictureTurns:
         self._cpu_at_start: dict[str, float] = {}  # session -> its thread's processor time then
         self._returning: dict[str, tuple[int, float]] = {}  # left to answer a click: its place, kept a while
         self._next_number = 0
-        self._next_start = 0.0  # no turn begins before this (the rest after the last picture, the rate)
+        self._rest_until = 0.0  # no turn begins before this: the rest after the last picture
+        # the rate's clock: a turn may begin once it is past; each turn moves it on by 1 / rate from where it
+        # was (not from when the turn began), so a turn that began late does not lower the rate
+        self._paced = 0.0
         self._wait = 0.0  # how long turns take to come, smoothed
         self._busy = False
         self._players = 1  # how many play (the last asker said): the rate depends on it
@@ -85,7 +88,7 @@ class PictureTurns:
                 work = now - began
                 # the rest is in proportion to the processor time the picture took, not its wall time: on a
                 # machine shared with other work a picture lasts longer but costs this process no more
-                self._next_start = max(self._next_start, now + cpu * (1 - self.duty) / self.duty)
+                self._rest_until = max(self._rest_until, now + cpu * (1 - self.duty) / self.duty)
                 self._wake_first()
                 self._turns, self._work = self._turns + 1, self._work + work
                 if now - self._logged >= LOG_EVERY:
@@ -101,8 +104,7 @@ class PictureTurns:
             if asker is not None:
                 self._returning[session] = (asker.number, self._clock())
             self._cpu_at_start.pop(session, None)
-            if self._holders.pop(session, None) is not None:
-                self._next_start = max(self._next_start, self._clock())
+            self._holders.pop(session, None)
             self._wake_first()
 
     def busy(self) -> bool:
@@ -142,12 +144,14 @@ class PictureTurns:
         """None: `session`'s turn begins now. Else how long until something may change for it."""
         if self._first(now) != session or len(self._holders) >= self.concurrency:
             return AWAY_SECONDS / 4  # woken when the first one's turn begins; look again now and then anyway
-        if now < self._next_start:
-            return self._next_start - now
+        start = max(self._rest_until, self._paced)
+        if now < start:
+            return start - now
         asker = self._askers.pop(session)
         self._holders[session] = now
         self._cpu_at_start[session] = self._cpu_clock()  # (`take` runs in the thread that will draw)
-        self._next_start = now + 1.0 / max(1e-6, self._rate(self._players))
+        interval = 1.0 / max(1e-6, self._rate(self._players))
+        self._paced = max(self._paced, now - interval) + interval  # (at most one turn's credit saved up)
         self._wait = 0.8 * self._wait + 0.2 * (now - asker.since)
         self._busy = self._wait > (CALM_WAIT if self._busy else BUSY_WAIT)
         self._wake_first()

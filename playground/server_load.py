@@ -23,8 +23,10 @@ SERVER_FRAMES_PER_SECOND = float(os.environ.get("NP_SERVER_FPS", "60"))
 COMFORTABLE_PLAYERS = 30
 BUSY_PLAYERS = 24  # above this many players, the Playground says it shares the server
 # Pictures drawn at once: two, so that one's compiled training and PNG encoding (which let go of the
-# interpreter lock) overlap with the other's Python; more only fight over the lock (measured on 2 cores,
-# 54 players under a load average of 12: 0.40 pictures/s each with one at once, 0.50 with two).
+# interpreter lock) overlap with the other's Python, and a player woken late for its turn (a loaded machine)
+# does not hold up the next. Measured on 2 cores shared with other work (load average 10-15), 54 players:
+# one at once 0.40 pictures/s each, two 0.55-0.60 (the ceiling: 0.62), four 0.60; the rest after each
+# picture (PICTURE_DUTY), not this number, is what keeps the interpreter free for clicks and new pages.
 PICTURES_AT_ONCE = int(os.environ.get("NP_PICTURES_AT_ONCE", max(1, min(2, os.cpu_count() or 1))))
 # The share of time pictures may take: after each, the rest is left to clicks, new pages and sending.
 PICTURE_DUTY = float(os.environ.get("NP_PICTURE_DUTY", "0.5"))

@@ -89,7 +89,7 @@ def test_a_turn_leaves_the_interpreter_free_in_proportion_to_its_processor_time(
     assert turns.take("b", timeout=0)
 
 
-def test_the_rate_bounds_the_pictures_of_a_crowd() -> None:
+def test_the_rate_bounds_the_pictures_of_a_crowd_and_a_late_turn_does_not_lower_it() -> None:
     clock = Clock()
     turns = PictureTurns(concurrency=2, duty=1.0, rate=lambda players: 10.0, clock=clock)
     granted = 0
@@ -99,7 +99,14 @@ def test_the_rate_bounds_the_pictures_of_a_crowd() -> None:
                 granted += 1
                 turns.done(f"s{k}")
         clock.now += 0.01
-    assert 9 <= granted <= 11
+    assert 9 <= granted <= 12  # (one turn's credit may be saved up)
+
+    turns = PictureTurns(concurrency=1, duty=1.0, rate=lambda players: 10.0, clock=clock)
+    start = clock.now
+    for at, granted in [(0.0, True), (0.0, True), (0.0, False), (0.13, True), (0.2, True), (0.2, False)]:
+        clock.now = start + at  # (the first turn may use one saved up; at 0.13 a turn begins 0.03 s late...)
+        assert turns.take("a", timeout=0) == granted, at
+        turns.done("a")  # (...and the next may still begin at 0.2: ten a second)
 
 
 def test_a_player_that_left_to_answer_a_click_keeps_its_place_a_while() -> None:
