@@ -84,3 +84,53 @@ def test_a_link_cannot_ask_for_more_than_the_class_allows(limited_server, page) 
     expect(page.get_by_label("Hidden layers (neurons each)", exact=True)).to_have_value("32")
     expect(page.get_by_label("Epochs", exact=True)).to_have_value("1")
     assert page_errors(page) == []
+
+
+ONE_SLOT = """
+[class]
+title = "One training at a time"
+lessons = ["mnist-train", "adversarial"]
+
+[limits]
+max_concurrent_trainings = 1
+"""
+
+
+@pytest.fixture(scope="module")
+def one_slot_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("one-slot-class")
+    (root / "classroom.toml").write_text(ONE_SLOT)
+    server = AppServer(env={"NP_CLASSROOM": str(root / "classroom.toml"),
+                            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32)})
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_second_training_waits_for_the_slot_and_starts_by_itself(one_slot_server, browser) -> None:
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    try:
+        first, second = (LessonPage(c.new_page(), one_slot_server.url, "mnist").open("mnist-train") for c in contexts)
+        first.page.get_by_role("radio", name="Convolutional network").click()  # a CNN: a long training
+        first.idle()
+        first.set_number("Epochs", 30)
+        first.key("train").get_by_role("button").click()
+        expect(first.page.locator('[data-testid="stProgress"]')).to_have_text(re.compile(r"^Epoch 0\.\d\d of 30$"),
+                                                                             timeout=60_000)
+
+        second.set_number("Epochs", 1)
+        second.key("train").get_by_role("button").click()
+        waiting = second.alert("Info").filter(has_text="Waiting for a free training slot")
+        expect(waiting).to_have_text("Waiting for a free training slot: 1 of 1 trainings are running on this "
+                                     "server, 1 waiting. Yours starts by itself.", timeout=30_000)
+        expect(second.page.locator('[data-testid="stProgress"]')).to_have_text("Epoch 0.00 of 1")  # nothing yet
+
+        first.key("stop").get_by_role("button").click()
+        expect(second.page.locator('[data-testid="stProgress"]')).to_have_text("Epoch 1.00 of 1", timeout=120_000)
+        expect(waiting).to_have_count(0)
+        assert page_errors(first.page) == [] and page_errors(second.page) == []
+    finally:
+        for context in contexts:
+            context.close()
