@@ -63,6 +63,9 @@ def pca(x: np.ndarray, n_components: int = 10) -> PcaResult:
             values, vectors = scipy.linalg.eigh(centred @ centred.T, subset_by_index=[n - k, n - 1])
             values, vectors = np.maximum(values[::-1], 0.0), vectors[:, ::-1]
             components = (centred.T @ vectors).T / np.sqrt(np.maximum(values, 1e-300))[:, None]
+            # an axis without variance (fewer points than dimensions) has no direction: rounding noise
+            # divided by √0 would put the points far out on it
+            components[values <= max(values[0], 0.0) * 1e-12] = 0.0
     values = np.maximum(values, 0.0)
     # Deterministic signs: the largest |loading| of every component is made positive.
     largest = components[np.arange(k), np.abs(components).argmax(axis=1)]

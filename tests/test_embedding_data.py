@@ -178,7 +178,7 @@ def test_a_tsne_of_a_few_isolated_points_keeps_its_perplexity_below_their_number
     from playground.embedding_lesson import EmbeddingLesson
 
     lesson = EmbeddingLesson(perplexity=30)
-    for n in (3, 11, 40):
+    for n in (2, 3, 11, 40):
         tsne = lesson.tsne_for(("points", n), np.random.default_rng(0).normal(size=(n, 5)), seed=0)
         tsne.step(300)
         assert tsne.embedding.shape == (n, 2) and np.isfinite(tsne.embedding).all()

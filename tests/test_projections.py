@@ -141,3 +141,17 @@ def test_umap_needs_its_package(monkeypatch, small_blobs) -> None:
     monkeypatch.setitem(sys.modules, "umap", None)  # as if umap-learn were not installed
     with pytest.raises(UmapUnavailable, match="umap-learn"):
         umap_2d(small_blobs[0])
+
+
+def test_pca_of_fewer_points_than_dimensions_leaves_empty_axes_at_zero() -> None:
+    """Two points span one direction: the second component has no variance, and its coordinates are 0 (not
+    noise divided by √0, which made a t-SNE of two isolated points start at 1e129 and end in NaN)."""
+    from playground.projections import TSNE
+
+    x = np.random.default_rng(0).normal(size=(2, 5))
+    result = pca(x, 2)
+    assert np.isfinite(result.coords).all() and np.allclose(result.coords[:, 1], 0.0)
+    assert abs(abs(result.coords[0, 0] - result.coords[1, 0]) - np.linalg.norm(x[0] - x[1])) < 1e-9
+    tsne = TSNE(x, perplexity=1.0)
+    tsne.step(300)
+    assert np.isfinite(tsne.embedding).all()
