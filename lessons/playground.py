@@ -208,8 +208,9 @@ def play(pump, busy) -> None:
             lesson.message = (f"Stopped at epoch {run.epoch:,}: the test loss reached {lesson.stop_loss:g}."
                               if reached else f"Ran to epoch {run.epoch:,}.")
             st.rerun(scope="app")
-        if epochs is None:  # fastest: fill most of its own frame time with training
-            per_frame = max(1, min(500, int(per_frame * 0.7 * own_frame_seconds / max(train_seconds, 1e-4))))
+        if epochs is None:  # fastest: fill most of its own frame time with training (a short turn when crowded)
+            budget = 0.7 * (min(own_frame_seconds, 0.01) if crowded else own_frame_seconds)
+            per_frame = max(1, min(500, int(per_frame * budget / max(train_seconds, 1e-4))))
         while time.perf_counter() - start < own_frame_seconds:  # its own pace (a slow speed); clicks at once
             if ui.rerun_requested():
                 return
