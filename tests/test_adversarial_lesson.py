@@ -32,8 +32,12 @@ def test_bad_values_keep_the_default_with_a_notice(key: str, value: str) -> None
 
 
 def test_a_notice_quotes_the_link_as_literal_text() -> None:
-    _, _, notices = parse_link({"attack": "[win](https://evil.example)"})
-    assert notices == [r"attack '\[win\]\(https\:\/\/evil\.e…' is not fgsm or pgd — using the default."]
+    from playground.text import escape_markdown
+
+    link = "[win](https://evil.example)"
+    _, _, notices = parse_link({"attack": link})
+    assert notices == [f"attack '{escape_markdown(link, 20)}' is not fgsm or pgd — using the default."]
+    assert notices[0].startswith(r"attack '\[win\]\(https")
 
 
 def test_pgd_steps_do_not_multiply_the_work_of_a_whole_test_set_view() -> None:

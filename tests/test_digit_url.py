@@ -46,8 +46,12 @@ def test_a_link_cannot_exceed_the_class_limits() -> None:
 
 
 def test_a_links_values_are_quoted_as_literal_text() -> None:
-    _, _, _, notices = parse_digit_query({"kind": "[click](https://evil.example)", "seed": "**1**"})
-    assert notices[0].startswith(r"kind '\[click\]\(https\:\/\/evil\.example\)' is not mlp or cnn")
+    from playground.text import escape_markdown
+
+    link = "[click](https://evil.example)"
+    _, _, _, notices = parse_digit_query({"kind": link, "seed": "**1**"})
+    assert notices[0] == f"kind '{escape_markdown(link, 40)}' is not mlp or cnn — using the default."
+    assert notices[0].startswith(r"kind '\[click\]\(https")
     assert notices[1].startswith(r"seed '\*\*1\*\*' is not")
 
 
