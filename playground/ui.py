@@ -256,8 +256,10 @@ def require_digit_model(lesson, key_prefix: str) -> None:
     a link to the training lesson, or a quick one-epoch network trained right here."""
     if lesson.trainer is not None:
         return
-    st.info("There is no trained digit network yet. Train one in *Train a digit recogniser*, or train a quick "
-            "one here (one epoch of the default network, a few seconds).", icon=":material/model_training:")
+    shown = lesson_link_target("mnist-train", class_config().lessons) is not None
+    st.info("There is no trained digit network yet. " + ("Train one in *Train a digit recogniser*, or train a "
+            "quick one here" if shown else "Train a quick one here") + " (one epoch of the default network, a few "
+            "seconds).", icon=":material/model_training:")
     c1, c2 = st.columns([1, 3])
     lesson_link("mnist-train", label="Train a digit recogniser", icon=":material/arrow_forward:", container=c1)
     if c2.button("Train a quick network here", key=f"{key_prefix}:quick-train"):

@@ -42,6 +42,7 @@ def test_hiding_the_training_lesson(tmp_path, page: Page) -> None:
         wait_idle(page, timeout=120_000)
         expect(page.get_by_text("There is no trained digit network yet")).to_be_visible()
         expect(page.get_by_role("link", name="Train a digit recogniser")).to_have_count(0)
+        expect(page.get_by_text("Train one in")).to_have_count(0)  # no word of a lesson the class hides
         expect(page.get_by_role("button", name="Train a quick network here")).to_be_visible()
 
 
