@@ -4,6 +4,7 @@ the sidebar they share. Run with `make run` (or `streamlit run app.py`); a class
 
 import logging
 import sys
+from pathlib import Path
 
 import streamlit as st
 
@@ -12,7 +13,8 @@ from playground.classroom import ClassConfigError
 
 st.set_page_config(
     page_title="Neural Playground",
-    page_icon=":material/neurology:",
+    # our own picture, served by this server: a ':material/…:' page icon is fetched from fonts.gstatic.com
+    page_icon=Path(__file__).parent / "playground" / "web" / "icon.png",
     layout="wide",
     initial_sidebar_state="expanded",
 )

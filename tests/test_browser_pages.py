@@ -38,3 +38,33 @@ def test_home_cards_link_into_the_lessons(app_server, page) -> None:
     page.wait_for_url(f"**/{LESSONS[0].key}**")
     wait_idle(page, timeout=120_000)
     assert page_errors(page) == []
+
+
+def test_no_page_asks_another_host_for_anything(app_server, browser) -> None:
+    """Offline after install: every request of every page (and of a quick digit network's pages) goes to
+    this server. Requests elsewhere are blocked and listed; there must be none."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    elsewhere: list[str] = []
+    own = urlparse(app_server.url).netloc
+
+    def only_this_server(route) -> None:
+        url = route.request.url
+        if urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).netloc != own:
+            elsewhere.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", only_this_server)
+    page = context.new_page()
+    try:
+        for path in ["", *(lesson.key for lesson in LESSONS)]:
+            page.goto(f"{app_server.url}/{path}")
+            wait_idle(page, timeout=120_000)
+            assert page_errors(page) == [], path
+        page.wait_for_timeout(1000)  # the favicon is asked for after the page
+    finally:
+        context.close()
+    assert elsewhere == []
