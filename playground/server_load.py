@@ -18,14 +18,15 @@ PLAYER_STALE_SECONDS = 5.0  # a player reports at least 4 times a second, even w
 # Each session served costs the server's one event loop some time too, so past it the total goes down
 # (measured on 2 cores: 54 players at 60 pictures/s in all got 0.2-0.6/s each and clicks waited for
 # seconds; at 33/s in all, each got what it was sent and clicks were answered). A ceiling: a slow or
-# shared machine gets fewer, since turns (picture_turns) leave the interpreter free half of the time.
+# shared machine gets fewer: after each picture, turns (picture_turns) leave the interpreter to clicks and
+# new pages for as long as the picture took of processor time.
 SERVER_FRAMES_PER_SECOND = float(os.environ.get("NP_SERVER_FPS", "60"))
 COMFORTABLE_PLAYERS = 30
 BUSY_PLAYERS = 24  # above this many players, the Playground says it shares the server
 # Pictures drawn at once: two, so that one's compiled training and PNG encoding (which let go of the
 # interpreter lock) overlap with the other's Python, and a player woken late for its turn (a loaded machine)
 # does not hold up the next. Measured on 2 cores shared with other work (load average 10-15), 54 players:
-# one at once 0.40 pictures/s each, two 0.55-0.60 (the ceiling: 0.62), four 0.60; the rest after each
+# two at once 0.55-0.60 pictures/s each (the ceiling: 0.62), four 0.60; the rest after each
 # picture (PICTURE_DUTY), not this number, is what keeps the interpreter free for clicks and new pages.
 PICTURES_AT_ONCE = int(os.environ.get("NP_PICTURES_AT_ONCE", max(1, min(2, os.cpu_count() or 1))))
 # The share of time pictures may take: after each, the rest is left to clicks, new pages and sending.
