@@ -146,10 +146,9 @@ def _background_work() -> dict[str, bytes]:
             except Exception:  # noqa: BLE001 - a card without its picture is better than no page
                 log.exception("drawing the %s card failed", lesson.key)
         try:
-            from playground.playground_run import PlaygroundRun
-            from playground.playground_settings import PlaygroundSettings
+            from playground import engine_cache
 
-            PlaygroundRun(PlaygroundSettings()).train(1)  # loads (or compiles) the engine's kernels
+            engine_cache.warm()  # loads (or compiles) every kernel a Playground session uses
         except Exception:  # noqa: BLE001
             log.exception("warming up the Playground engine failed")
 
