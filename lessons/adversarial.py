@@ -26,8 +26,6 @@ from playground.training_driver import (
     TrainingLimits,
     TrainingRun,
     limit_message,
-    run_training,
-    waiting_message,
 )
 
 LESSON = "adversarial"
@@ -224,10 +222,7 @@ elif view == VIEWS[2]:
                                f"({robust.adversarial.describe()})")
 
     if robust is not None and lesson.training:
-        outcome = run_training(robust, lesson.run, ui.session_id(), limits, progress=show_robust_progress,
-                               should_stop=ui.rerun_requested, waited=waiting.empty,
-                               waiting=lambda *status: waiting.info(waiting_message(*status),
-                                                                    icon=":material/hourglass_top:"))
+        outcome = ui.train(robust, lesson.run, limits, progress=show_robust_progress, notice=waiting)
         if outcome.ends_run:
             lesson.training = False
             if outcome is not Outcome.FINISHED:

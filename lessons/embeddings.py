@@ -26,8 +26,6 @@ from playground.training_driver import (
     TrainingLimits,
     TrainingRun,
     limit_message,
-    run_training,
-    waiting_message,
 )
 
 LESSON = "embeddings"
@@ -329,10 +327,7 @@ elif view == VIEWS[2]:
         rec = lesson.recorder
         while True:  # through the training driver (the class's slot and limits), a snapshot at each target
             target = (int(rec.epoch * per_epoch) + 1) / per_epoch
-            outcome = run_training(rec, lesson.recorder_run, ui.session_id(), limits, until_epoch=target,
-                                   should_stop=ui.rerun_requested, waited=waiting.empty,
-                                   waiting=lambda *status: waiting.info(waiting_message(*status),
-                                                                        icon=":material/hourglass_top:"))
+            outcome = ui.train(rec, lesson.recorder_run, limits, until_epoch=target, notice=waiting)
             if outcome is Outcome.REACHED or outcome.ends_run:
                 lesson.snapshots.capture(rec)
             progress.progress(min(1.0, rec.epoch / rec.config.epochs), text=f"Recording: epoch {rec.epoch:.2f}")

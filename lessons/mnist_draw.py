@@ -16,8 +16,6 @@ from playground.training_driver import (
     TrainingLimits,
     TrainingRun,
     limit_message,
-    run_training,
-    waiting_message,
 )
 
 LESSON = "mnist-draw"
@@ -128,12 +126,8 @@ if len(lesson.extra):
         limits = TrainingLimits.of_class(ui.class_config().limits)
         trainer.extra = lesson.extra
         trainer.continue_for(limits.epochs(2))
-        waiting = st.empty()
         with st.spinner("Training two more epochs with your drawings mixed in…"):
-            outcome = run_training(trainer, TrainingRun.starting(trainer), ui.session_id(), limits,
-                                   should_stop=ui.rerun_requested, waited=waiting.empty,
-                                   waiting=lambda *status: waiting.info(waiting_message(*status),
-                                                                        icon=":material/hourglass_top:"))
+            outcome = ui.train(trainer, TrainingRun.starting(trainer), limits)
         after = trainer.probabilities(mine).argmax(axis=1) == np.asarray(lesson.extra.labels)
         st.success(f"Now {after.sum()} of {len(after)} of your drawings are read correctly "
                    f"(before: {right.sum()}); test accuracy {trainer.history[-1].test_accuracy:.1%}."

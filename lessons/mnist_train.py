@@ -15,7 +15,7 @@ from playground.digit_training import TrainConfig
 from playground.digit_url import digit_query, hidden_rule, parse_digit_query, parse_hidden
 from playground.png import encode_png
 from playground.text import escape_markdown
-from playground.training_driver import Outcome, TrainingLimits, limit_message, run_training, waiting_message
+from playground.training_driver import Outcome, TrainingLimits, limit_message
 
 LESSON = "mnist-train"
 STATE = "mnist"
@@ -197,10 +197,8 @@ show_progress()
 def train_here() -> None:
     """Train in slices while this page is open, through the training driver: curves between slices, a
     shared slot per training (a class server runs only so many at once), and the class's limits per run."""
-    waiting, run_limits = st.empty(), TrainingLimits.of_class(limits)
-    outcome = run_training(lesson.trainer, lesson.run, ui.session_id(), run_limits, progress=show_progress,
-                           should_stop=ui.rerun_requested, waited=waiting.empty,
-                           waiting=lambda *status: waiting.info(waiting_message(*status), icon=":material/hourglass_top:"))
+    run_limits = TrainingLimits.of_class(limits)
+    outcome = ui.train(lesson.trainer, lesson.run, run_limits, progress=show_progress)
     if outcome.ends_run:
         lesson.training = False
         if outcome is Outcome.FINISHED:

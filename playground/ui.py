@@ -269,18 +269,28 @@ def require_digit_model(lesson, key_prefix: str) -> None:
         class_limits = class_config().limits
         limits = driver.TrainingLimits.of_class(class_limits)
         trainer = lesson.quick_trainer(digit_tensors(lesson.source), SizeLimits.of_class(class_limits))
-        waiting = st.empty()
         with st.spinner("Training one epoch…"):
-            outcome = driver.run_training(trainer, driver.TrainingRun(), session_id(), limits,
-                                          should_stop=rerun_requested, waited=waiting.empty,
-                                          waiting=lambda *status: waiting.info(driver.waiting_message(*status),
-                                                                               icon=":material/hourglass_top:"))
+            outcome = train(trainer, driver.TrainingRun(), limits)
         if trainer.examples:  # keep what it learned, also when a class limit or a click ended it early
             lesson.adopt(trainer, lesson.source)
             if driver.limit_message(outcome, limits):
                 st.toast(driver.limit_message(outcome, limits))
         st.rerun()
     st.stop()
+
+
+def train(trainer, run, limits, progress: Callable[[], object] | None = None, until_epoch: float | None = None,
+          notice: Any = None):
+    """Train through the one training driver for this learner's session: a notice (in `notice`, a
+    placeholder, or a new one) while the class's training slots are all taken, and a click on the page
+    ends the loop so that it is answered. Returns the driver's Outcome."""
+    from playground import training_driver as driver
+
+    notice = notice if notice is not None else st.empty()
+    return driver.run_training(
+        trainer, run, session_id(), limits, progress=progress, until_epoch=until_epoch,
+        should_stop=rerun_requested, waited=notice.empty,
+        waiting=lambda *status: notice.info(driver.waiting_message(*status), icon=":material/hourglass_top:"))
 
 
 def try_this(items: list[tuple[str, str]]) -> None:
