@@ -31,7 +31,7 @@ from playground.training_driver import (
 LESSON = "adversarial"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
 VIEWS = ["Fool one digit", "Accuracy against ε", "Defend it", "Gallery", "On 2D data", "Why is it so easy?"]
-
+link_notices: list[str] = []  # what this page run's link could not be used for, shown under the title
 
 
 def lesson_from_link() -> AdversarialLesson:
@@ -40,8 +40,7 @@ def lesson_from_link() -> AdversarialLesson:
     made, digit, notices = adversarial_lesson.parse_link(query)
     if digit is not None:
         st.session_state[KEY("digit")] = digit
-    for notice in notices:
-        st.warning(notice, icon=":material/link_off:")
+    link_notices.extend(notices)
     return made
 
 
@@ -54,6 +53,7 @@ ui.lesson_header(
     "gradient sign method** (FGSM) nudges every pixel by at most ε in the direction that raises the "
     "network's loss; **PGD** takes several smaller such steps. Attack your own network, measure how its "
     "accuracy falls as ε grows, see why on 2D data, then train a defence and measure it.",
+    notices=link_notices,
 )
 ui.try_this([
     ("FGSM with ε = 0.1 on a few digits", "most flip, yet the new digit looks the same to you."),

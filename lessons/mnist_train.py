@@ -25,6 +25,7 @@ lesson: DigitLesson = ui.lesson_state(STATE, DigitLesson)
 config_ = ui.class_config()
 limits = config_.limits
 sizes = SizeLimits.of_class(limits)  # the class's limits on the network, for a link's values too
+notices: list[str] = []  # what a link could not be used for, shown under the title
 if not lesson.url_applied:  # a shared link, or the class's preset, opens that set-up
     lesson.url_applied = True
     query = st.query_params.to_dict()
@@ -34,8 +35,6 @@ if not lesson.url_applied:  # a shared link, or the class's preset, opens that s
         query = dict(parse_qsl(config_.presets[LESSON]))
     if query:
         lesson.source, lesson.spec, lesson.config, notices = parse_digit_query(query, limits.max_epochs, sizes)
-        for notice in notices:
-            st.warning(notice, icon=":material/link_off:")
 lesson.spec = sizes.cap(lesson.spec)
 ui.show_seed(lesson.config.seed)
 ui.lesson_header(
@@ -44,6 +43,7 @@ ui.lesson_header(
     "looks at all pixels at once, or a small **convolutional network** that slides little filters over "
     "the image — and train it right here. The curves show how well it does on digits it has trained on "
     "and on test digits it has never seen.",
+    notices=notices,
 )
 ui.try_this([
     ("Train the default MLP for 10 epochs", "about 94% of the test digits right; the training accuracy keeps rising above it."),

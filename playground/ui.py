@@ -213,11 +213,14 @@ def digit_sources() -> list[mnist.SourceInfo]:
 # ---------------------------------------------------------------- layout pieces
 
 
-def lesson_header(lesson_key: str, intro: str | None = None) -> None:
-    """The page title and its one-line summary (or a longer introduction)."""
+def lesson_header(lesson_key: str, intro: str | None = None, notices: list[str] | tuple[str, ...] = ()) -> None:
+    """The page title, its one-line summary (or a longer introduction), and under them what a link's
+    values could not be used for (each notice already Markdown-safe)."""
     lesson = catalog.lesson_by_key(lesson_key)
     st.title(lesson.title)
     st.markdown(intro or lesson.summary)
+    for notice in notices:
+        st.warning(notice, icon=":material/link_off:")
 
 
 def lesson_link_target(key: str, shown: tuple[str, ...] | list[str]) -> str | None:

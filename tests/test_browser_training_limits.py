@@ -83,6 +83,10 @@ def test_a_link_cannot_ask_for_more_than_the_class_allows(limited_server, page) 
     expect(warnings.filter(has_text="epochs")).to_contain_text("is not a whole number from 1 to 1")
     expect(page.get_by_label("Hidden layers (neurons each)", exact=True)).to_have_value("32")
     expect(page.get_by_label("Epochs", exact=True)).to_have_value("1")
+    # the notices stand under the lesson's title, not above it
+    title_y = page.locator("h1").first.bounding_box()["y"]
+    assert all(box["y"] > title_y for box in warnings.evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect())"))
     assert page_errors(page) == []
 
 
