@@ -82,7 +82,7 @@ class Learner:
         self.page.get_by_label("Class password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()
         wait_rerun(self.page, timeout=60_000)
-        expect(self.page.locator('[data-testid="stSidebarNav"]')).to_be_visible()
+        expect(self.page.locator('[data-testid="stSidebarNav"]')).to_be_visible(timeout=30_000)  # a busy CI
 
     def drop_connection(self) -> None:
         """Close the page's WebSocket under it and wait until the page has reconnected and is idle."""
@@ -113,10 +113,11 @@ def test_a_submission_made_on_one_process_shows_on_the_other(topology, browser) 
     page.get_by_text("Challenge: A small spiral solver").click()
     page.get_by_role("button", name="Check my network").click()
     wait_rerun(page)
+    expect(page.get_by_label("Nickname")).to_be_visible(timeout=30_000)
     page.get_by_label("Nickname").fill("ada-on-one-process")
     page.get_by_role("button", name="Submit").click()
     wait_rerun(page)
-    expect(page.get_by_text("Submitted.")).to_be_visible()
+    expect(page.get_by_text("Submitted.")).to_be_visible(timeout=30_000)  # a busy machine may start the run late
 
     # the instructor, on the other process (new browsers until nginx routes one there)
     for _ in range(12):
