@@ -19,6 +19,15 @@ def app_server():
 
 
 @pytest.fixture(scope="session")
+def postgres_url():
+    """One throw-away PostgreSQL for the storage tests of this run (each test leaves it clean)."""
+    from tests.services import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -27,10 +27,10 @@ max_training_examples = 500
 """
 
 
-@pytest.fixture(scope="module")
-def limited_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("limited-class")
-    (root / "classroom.toml").write_text(CONFIG)
+def class_server(tmp_path_factory, name: str, config: str):
+    """A class server (no sign-in) with this classroom.toml, stopped after the module."""
+    root = tmp_path_factory.mktemp(name)
+    (root / "classroom.toml").write_text(config)
     server = AppServer(env={"NP_CLASSROOM": str(root / "classroom.toml"),
                             "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32)})
     try:
@@ -38,6 +38,11 @@ def limited_server(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def limited_server(tmp_path_factory):
+    yield from class_server(tmp_path_factory, "limited-class", CONFIG)
 
 
 def test_the_quick_network_the_robust_twin_and_the_training_page_obey_the_class(limited_server, page) -> None:
@@ -102,15 +107,7 @@ max_concurrent_trainings = 1
 
 @pytest.fixture(scope="module")
 def one_slot_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("one-slot-class")
-    (root / "classroom.toml").write_text(ONE_SLOT)
-    server = AppServer(env={"NP_CLASSROOM": str(root / "classroom.toml"),
-                            "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32)})
-    try:
-        server.wait_healthy()
-        yield server
-    finally:
-        server.stop()
+    yield from class_server(tmp_path_factory, "one-slot-class", ONE_SLOT)
 
 
 def test_a_second_training_waits_for_the_slot_and_starts_by_itself(one_slot_server, browser) -> None:

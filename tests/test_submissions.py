@@ -10,15 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from playground import submissions
-from tests.services import postgres_server
 
 NASTY = ["<img src=x onerror=alert(1)>", "'; DROP TABLE submissions; --", "Ünïcödé 🙂", "=1+2"]
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 
 from playground import submissions
-from tests.services import postgres_server
 
 SECRET = "k" * 20 + "-random-enough-for-a-test"
 HASHES = {"password_hash": "scrypt$16384$8$1$c2FsdA==$aGFzaA==",
@@ -71,12 +70,6 @@ def test_the_cookie_is_secure_over_https() -> None:
     assert "; Secure" in secure and "Secure" not in plain
     assert "SameSite=Strict" in secure and "Path=/" in secure
     assert "Max-Age=0" in tokens.cookie("np_class_access", "", 0, https=True)
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
