@@ -54,7 +54,7 @@ CLASS_PORT ?= 8501
 COOKIE_SECRET ?=
 serve-class: setup
 	$(if $(COOKIE_SECRET),STREAMLIT_SERVER_COOKIE_SECRET=$(COOKIE_SECRET)) $(BIN)/python -m playground.classroom check
-	$(BIN)/python -m playground.engine_cache  # every engine kernel compiled before the class arrives
+	$(BIN)/python -m playground.tfplayground.warmup  # every engine kernel compiled before the class arrives
 	NP_TORCH_THREADS=1 $(if $(COOKIE_SECRET),STREAMLIT_SERVER_COOKIE_SECRET=$(COOKIE_SECRET)) \
 	  $(BIN)/python -m streamlit run app.py --server.address $(CLASS_HOST) \
 	  --server.port $(CLASS_PORT) --server.headless true --server.fileWatcherType none \
@@ -72,7 +72,7 @@ loadtest: setup-test
 	  --seconds $(LOADTEST_SECONDS)
 
 fetch-mnist: setup
-	$(BIN)/python -m playground.data fetch mnist
+	$(BIN)/python -m playground.digits fetch mnist
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/screenshots

@@ -9,12 +9,12 @@ from pathlib import Path
 import streamlit as st
 
 from playground import catalog, ui
-from playground.classroom import ClassConfigError
+from playground.classroom.config import ClassConfigError
 
 st.set_page_config(
     page_title="Neural Playground",
     # our own picture, served by this server: a ':material/…:' page icon is fetched from fonts.gstatic.com
-    page_icon=Path(__file__).parent / "playground" / "web" / "icon.png",
+    page_icon=Path(__file__).parent / "playground" / "ui" / "web" / "icon.png",
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 
 from bench.report import header, line
-from playground import attacks as A
-from playground.digit_models import ModelSpec
-from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
-from playground.mnist import load_mnist5k
+from playground.adversarial import attacks as A
+from playground.digits.mnist import load_mnist5k
+from playground.digits.models import ModelSpec
+from playground.digits.training import DigitTensors, DigitTrainer, TrainConfig
 from playground.torch_runtime import THREADS
 
 MODELS = {

@@ -8,10 +8,10 @@ import time
 import numpy as np
 
 from bench.report import header, line
-from playground.digit_lesson import DEFAULT_CONFIGS, DEFAULT_SPECS
-from playground.digit_models import build_model, normalise
-from playground.digit_training import DigitTensors, DigitTrainer
-from playground.mnist import find_idx_dir, load_mnist5k, load_source
+from playground.digits.lesson import DEFAULT_CONFIGS, DEFAULT_SPECS
+from playground.digits.mnist import find_idx_dir, load_mnist5k, load_source
+from playground.digits.models import build_model, normalise
+from playground.digits.training import DigitTensors, DigitTrainer
 from playground.torch_runtime import THREADS, torch
 
 TARGETS = {"mnist5k": {"mlp": 0.925, "cnn": 0.96}, "mnist": {"mlp": 0.980, "cnn": 0.990}}
@@ -72,7 +72,7 @@ def main() -> None:
                  target=TARGETS["mnist"][kind] * 100,
                  reference="LeCun et al.: 1 hidden layer 95.3%, LeNet-5 99.05%")
     else:
-        print("  full MNIST: not on this machine (python -m playground.data fetch mnist), skipped")
+        print("  full MNIST: not on this machine (python -m playground.digits fetch mnist), skipped")
     browser_figures()
 
 

@@ -10,9 +10,9 @@ import time
 import numpy as np
 
 from bench.report import header, line
-from playground.embedding_data import knn_accuracy, sample_indices
-from playground.mnist import load_mnist5k
-from playground.projections import TSNE, UmapUnavailable, pca, umap_2d
+from playground.digits.mnist import load_mnist5k
+from playground.embeddings.data import knn_accuracy, sample_indices
+from playground.embeddings.projections import TSNE, UmapUnavailable, pca, umap_2d
 
 FIRST_PICTURE_ITERATIONS = 50
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from bench.report import best_rate, header, line
-from playground.playground_run import PlaygroundRun
-from playground.playground_settings import PlaygroundSettings
+from playground.tfplayground.run import PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
 
 ALL_FEATURES = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
 import altair as alt
@@ -9,18 +10,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground import adversarial_lesson, attacks, attacks2d, ui
-from playground.adversarial_lesson import AdversarialLesson, digits_to_attack, model_key
-from playground.adversarial_pictures import attack_map, digit_triptych
-from playground.adversarial_training import GOODFELLOW_ADVERSARIAL_ERROR, AdversarialConfig, adversarial_twin
-from playground.challenges import check_seven_to_three
-from playground.digit_lesson import DigitLesson
-from playground.digit_pictures import prediction_cards
-from playground.playground_lesson import PlaygroundLesson
-from playground.playground_run import PlaygroundRun
-from playground.playground_settings import PlaygroundSettings
-from playground.png import data_uri, encode_png
-from playground.probability_bars import probability_bars
+from playground import ui
+from playground.adversarial import attacks, attacks2d
+from playground.adversarial import lesson as adversarial_lesson
+from playground.adversarial.lesson import AdversarialLesson, digits_to_attack, model_key
+from playground.adversarial.pictures import attack_map, digit_triptych
+from playground.adversarial.training import GOODFELLOW_ADVERSARIAL_ERROR, AdversarialConfig, adversarial_twin
+from playground.classroom.challenges import check_seven_to_three
+from playground.digits.lesson import DigitLesson
+from playground.digits.pictures import prediction_cards
+from playground.render.png import data_uri, encode_png
+from playground.render.probability_bars import probability_bars
+from playground.tfplayground.lesson import PlaygroundLesson
+from playground.tfplayground.run import PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
 from playground.training_driver import (
     Outcome,
     TrainingLimits,
@@ -44,8 +47,8 @@ def lesson_from_link() -> AdversarialLesson:
     return made
 
 
-lesson: AdversarialLesson = ui.lesson_state(LESSON, lesson_from_link)
-digits: DigitLesson = ui.lesson_state("mnist", DigitLesson)
+lesson: AdversarialLesson = ui.adversarial_lesson(lesson_from_link)
+digits: DigitLesson = ui.digit_lesson()
 ui.show_seed(digits.config.seed, "of the digit network")
 ui.lesson_header(
     LESSON,
@@ -110,7 +113,7 @@ def attacks_compare(n: int) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------------ digits
 if view in VIEWS[:4]:
-    ui.require_digit_model(digits, "mnist")
+    ui.require_digit_model(digits)
     trainer = digits.trainer
     model = trainer.model
     names = ui.digit_data(digits.trained_on).class_names
@@ -208,7 +211,7 @@ elif view == VIEWS[2]:
     stale = lesson.robust is not None and lesson.robust_of != id(trainer)
     if c4.button("Train the robust twin", type="primary", key=KEY("robust-train"), disabled=lesson.training):
         lesson.robust = adversarial_twin(trainer, AdversarialConfig(attack=attack, eps=eps, steps=5))
-        lesson.robust.config = type(trainer.config)(**{**trainer.config.__dict__, "epochs": limits.epochs(epochs)})
+        lesson.robust.config = replace(trainer.config, epochs=limits.epochs(epochs))
         lesson.robust_of, lesson.training = id(trainer), True
         lesson.run = TrainingRun.starting(lesson.robust)
     if c4.button("Stop", key=KEY("robust-stop"), disabled=not lesson.training):
@@ -260,7 +263,7 @@ elif view == VIEWS[3]:
 # ------------------------------------------------------------------------------------------------ 2D
 def playground_run_for_attacks() -> tuple[PlaygroundRun, str]:
     """The learner's Playground network if there is one, else a small one trained here (seeded)."""
-    own: PlaygroundLesson | None = st.session_state.get("lesson-state:playground")
+    own: PlaygroundLesson | None = ui.existing_playground_lesson()
     if own is not None and own.run.problem == "classification":
         return own.run, "your Playground network"
 

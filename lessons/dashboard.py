@@ -9,8 +9,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from playground import submissions, ui
-from playground.challenges import CHALLENGES
+from playground import ui
+from playground.classroom import submissions
+from playground.classroom.challenges import CHALLENGES
 from playground.text import escape_markdown
 
 if ui.current_role() != "instructor":  # settled by app.py on this very run (signed, unrevoked)

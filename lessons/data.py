@@ -8,13 +8,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground import charts, learner_csv, toy_data, ui
-from playground.digit_pictures import class_rows_picture
+from playground import ui
+from playground.digits.pictures import class_rows_picture
 from playground.paths import DATASETS_DIR
-from playground.png import encode_png
-from playground.seedrandom import new_seed_string
+from playground.render import charts
+from playground.render.png import encode_png
 from playground.text import escape_markdown
-from playground.toy_data import Data2D
+from playground.toydata import generators, learner_csv
+from playground.toydata.generators import Data2D
+from playground.toydata.seedrandom import new_seed_string
 
 LESSON = "data"
 DEFAULT_SEED = "0.12345"
@@ -68,7 +70,7 @@ with toy_tab:
         noise = st.slider("Noise", 0, 50, 0, step=5, key=key("noise"))
         perc_train = st.slider("Ratio of training to test data (%)", 10, 90, 50, step=10, key=key("perc"))
         n_classes = None
-        if name in toy_data.MULTICLASS_DATASETS:
+        if name in generators.MULTICLASS_DATASETS:
             n_classes = st.slider("Classes", 2, 6, 3 if name == "spiral3" else 4, key=key(f"classes-{name}"))
         if st.button("Regenerate", icon=":material/casino:", key=key("regenerate"), help="Draw a new seed"):
             state.seed = new_seed_string()

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground import embedding_data as ed
 from playground import ui
-from playground.adversarial_lesson import model_key
-from playground.colors import CLASS_HEX
-from playground.digit_lesson import DigitLesson
-from playground.digit_pictures import image_grid, ink_on_paper
-from playground.embedding_lesson import EmbeddingLesson, digit_thumbnails
-from playground.features2d import feature_matrix
-from playground.playground_run import PlaygroundRun
-from playground.playground_settings import PlaygroundSettings
-from playground.png import encode_png, upscale
-from playground.projections import UmapUnavailable, pca, umap_2d
+from playground.adversarial.lesson import model_key
+from playground.digits.lesson import DigitLesson
+from playground.digits.pictures import image_grid, ink_on_paper
+from playground.embeddings import data as ed
+from playground.embeddings.lesson import EmbeddingLesson, digit_thumbnails
+from playground.embeddings.projections import UmapUnavailable, pca, umap_2d
+from playground.engine2d.features import feature_matrix
+from playground.render.colors import CLASS_HEX
+from playground.render.png import encode_png, upscale
+from playground.tfplayground.run import PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
 from playground.training_driver import (
     Outcome,
     TrainingLimits,
@@ -33,8 +34,8 @@ KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
 SEED = 0
 VIEWS = ["Project a layer", "Layers side by side", "Across training"]
 
-lesson: EmbeddingLesson = ui.lesson_state(LESSON, EmbeddingLesson)
-digits: DigitLesson = ui.lesson_state("mnist", DigitLesson)
+lesson: EmbeddingLesson = ui.embedding_lesson()
+digits: DigitLesson = ui.digit_lesson()
 ui.show_seed(SEED, "for the sample of points and the projections")
 ui.lesson_header(
     LESSON,
@@ -53,7 +54,7 @@ ui.try_this([
 
 # ------------------------------------------------------------------------------------------------ data
 def playground_run() -> tuple[PlaygroundRun, str]:
-    own = st.session_state.get("lesson-state:playground")
+    own = ui.existing_playground_lesson()
     if own is not None and own.run.problem == "classification" and len(own.run.train_y):
         return own.run, "your Playground network"
 
@@ -74,7 +75,7 @@ lesson.source = c1.radio("Network", options, index=options.index(lesson.source),
 view = st.segmented_control("View", VIEWS, default=VIEWS[0], key=KEY("view"), label_visibility="collapsed")
 
 if lesson.source == "digits":
-    ui.require_digit_model(digits, "mnist")
+    ui.require_digit_model(digits)
     trainer = digits.trainer
     names = ui.digit_data(digits.trained_on).class_names
     lesson.n_points = c2.select_slider("Points", [250, 500, 1000, 2000, 5000], value=lesson.n_points,
@@ -314,9 +315,9 @@ elif view == VIEWS[2]:
     per_epoch = c3.select_slider("Snapshots per epoch", [1, 2, 4], value=4, key=KEY("rec-per-epoch"))
     b1, b2 = st.columns([1, 3])
     if b1.button("Record", type="primary", key=KEY("record"), disabled=lesson.recording):
-        from playground.digit_training import DigitTrainer, TrainConfig
+        from playground.digits.training import DigitTrainer
 
-        config = TrainConfig(**{**trainer.config.__dict__, "epochs": limits.epochs(epochs)})
+        config = replace(trainer.config, epochs=limits.epochs(epochs))
         lesson.recorder = DigitTrainer(trainer.spec, config, trainer.data)
         lesson.recorder_run = TrainingRun()
         lesson.snapshots = ed.TrainingSnapshots(images, labels, rec_layer, capacity=12)

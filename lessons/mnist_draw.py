@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from playground import digit_inspect as inspect
-from playground import ui
-from playground.digit_drawing import BadPicture, EmptyDrawing, mnist_from_canvas, picture_from_data_url
-from playground.digit_lesson import MAX_DRAWINGS, DigitLesson
-from playground.digit_pictures import image_grid, ink_on_paper, maps_grid, vector_strip
-from playground.png import data_uri, encode_png, upscale
-from playground.probability_bars import probability_bars
+from playground import catalog, ui
+from playground.digits import inspection as inspect
+from playground.digits.drawing import BadPicture, EmptyDrawing, mnist_from_canvas, picture_from_data_url
+from playground.digits.lesson import MAX_DRAWINGS, DigitLesson
+from playground.digits.pictures import image_grid, ink_on_paper, maps_grid, vector_strip
+from playground.render.png import data_uri, encode_png, upscale
+from playground.render.probability_bars import probability_bars
 from playground.training_driver import (
     TrainingLimits,
     TrainingRun,
@@ -19,11 +19,11 @@ from playground.training_driver import (
 )
 
 LESSON = "mnist-draw"
-STATE = "mnist"
+STATE = catalog.lesson_by_key(LESSON).state_key  # the three digit pages share one state
 KEY = lambda name: ui.widget_key(STATE, name)  # noqa: E731
 CANVAS = 280
 
-lesson: DigitLesson = ui.lesson_state(STATE, DigitLesson)
+lesson: DigitLesson = ui.digit_lesson()
 ui.show_seed(lesson.config.seed)
 ui.lesson_header(
     LESSON,
@@ -39,7 +39,7 @@ ui.try_this([
     ("Teach it: add five of your 4s and retrain", "your 4s move from wrong to right; does it still read MNIST's 4s?"),
 ])
 
-ui.require_digit_model(lesson, STATE)
+ui.require_digit_model(lesson)
 trainer = lesson.trainer
 
 names = ui.digit_data(lesson.trained_on).class_names

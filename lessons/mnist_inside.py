@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground import digit_inspect as inspect
-from playground import ui
-from playground.colors import RIGHT_HEX
-from playground.digit_lesson import DigitLesson
-from playground.digit_pictures import (
+from playground import catalog, ui
+from playground.digits import inspection as inspect
+from playground.digits.lesson import DigitLesson
+from playground.digits.pictures import (
     image_grid,
     ink_on_paper,
     maps_grid,
@@ -19,15 +18,16 @@ from playground.digit_pictures import (
     vector_strip,
     weights_grid,
 )
-from playground.png import encode_png, upscale
-from playground.probability_bars import probability_bars
+from playground.render.colors import RIGHT_HEX
+from playground.render.png import encode_png, upscale
+from playground.render.probability_bars import probability_bars
 
 LESSON = "mnist-inside"
-STATE = "mnist"
+STATE = catalog.lesson_by_key(LESSON).state_key  # the three digit pages share one state
 KEY = lambda name: ui.widget_key(STATE, name)  # noqa: E731
 VIEWS = ["One digit, layer by layer", "What the units look for", "Mistakes", "Test predictions"]
 
-lesson: DigitLesson = ui.lesson_state(STATE, DigitLesson)
+lesson: DigitLesson = ui.digit_lesson()
 ui.show_seed(lesson.config.seed)
 ui.lesson_header(
     LESSON,
@@ -41,7 +41,7 @@ ui.try_this([
     ("Check the most confident mistakes", "some are mislabelled in MNIST itself."),
 ])
 
-ui.require_digit_model(lesson, STATE)
+ui.require_digit_model(lesson)
 trainer = lesson.trainer
 
 digits = ui.digit_data(lesson.trained_on)

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import time
+from dataclasses import asdict, replace
 
 import pandas as pd
 import streamlit as st
 
-from playground import charts, ui
-from playground.digit_lesson import DigitLesson
-from playground.digit_models import ACTIVATIONS, ModelSpec, SizeLimits, build_model, parameter_table
-from playground.digit_pictures import class_rows_picture
-from playground.digit_training import TrainConfig
-from playground.digit_url import digit_query, hidden_rule, parse_digit_query, parse_hidden
-from playground.png import encode_png
+from playground import catalog, ui
+from playground.digits.lesson import DigitLesson
+from playground.digits.models import ACTIVATIONS, ModelSpec, SizeLimits, build_model, parameter_table
+from playground.digits.pictures import class_rows_picture
+from playground.digits.training import TrainConfig
+from playground.digits.url import digit_query, hidden_rule, parse_digit_query, parse_hidden
+from playground.render import charts
+from playground.render.png import encode_png
 from playground.text import escape_markdown
 from playground.training_driver import Outcome, TrainingLimits, limit_message
 
 LESSON = "mnist-train"
-STATE = "mnist"
+STATE = catalog.lesson_by_key(LESSON).state_key  # the three digit pages share one state
 KEY = lambda name: ui.widget_key(STATE, name)  # noqa: E731
 
-lesson: DigitLesson = ui.lesson_state(STATE, DigitLesson)
+lesson: DigitLesson = ui.digit_lesson()
 config_ = ui.class_config()
 limits = config_.limits
 sizes = SizeLimits.of_class(limits)  # the class's limits on the network, for a link's values too
@@ -123,7 +125,7 @@ with model_col:
         spec = ModelSpec(kind="cnn", filters=filters, kernel=kernel, pool=pool, activation=spec.activation)
     activation = c3.selectbox("Activation", list(ACTIVATIONS), index=list(ACTIVATIONS).index(spec.activation),
                               key=KEY("activation"), disabled=lesson.training)
-    spec = ModelSpec(**{**spec.__dict__, "activation": activation})
+    spec = replace(spec, activation=activation)
     t1, t2, t3, t4, t5 = st.columns(5)
     optimizer = t1.selectbox("Optimiser", ["adam", "sgd", "momentum"], index=["adam", "sgd", "momentum"].index(config.optimizer),
                              key=KEY("optimizer"), disabled=lesson.training,
@@ -187,7 +189,7 @@ def show_progress() -> None:
     drawn = curves_drawn_at[0]
     if t.history and (not lesson.training or drawn is None or now - drawn >= 1.0):
         curves_drawn_at[0] = now
-        rows = pd.DataFrame([r.__dict__ for r in t.history])
+        rows = pd.DataFrame([asdict(r) for r in t.history])
         curves.vega_lite_chart(*charts.training_curves(rows), width="stretch")
 
 
@@ -214,7 +216,7 @@ elif lesson.trainer is not None:
     ui.lesson_link("mnist-inside", label="Look inside this network", icon=":material/visibility:")
     from urllib.parse import urlencode
 
-    from playground.challenges import check_mnist_compact
+    from playground.classroom.challenges import check_mnist_compact
 
     ui.challenge_panel("mnist-compact", lambda: check_mnist_compact(lesson.trainer, lesson.trained_on),
                        url="/mnist-train?" + urlencode(digit_query(lesson.trained_on, lesson.trainer.spec,

@@ -8,18 +8,20 @@ from urllib.parse import parse_qsl, urlencode
 import numpy as np
 import streamlit as st
 
-from playground import learner_csv, network_file, toy_data, ui
-from playground.activations import ACTIVATIONS, TF_ACTIVATIONS
-from playground.activations import LABELS as ACTIVATION_LABELS
-from playground.challenges import check_spiral_small
-from playground.export_code import pytorch_script
-from playground.hidden_space import hidden_space_png, layer_choices
-from playground.playground_lesson import PlaygroundLesson
-from playground.playground_settings import LEARNING_RATES, REGULARIZATION_RATES
-from playground.playground_url import to_query
-from playground.playground_view import CHANNEL, frame_payload, mount_payload, valid_selection
-from playground.png import data_uri
-from playground.server_load import PICTURE_TURNS, PLAYERS, server_busy
+from playground import ui
+from playground.classroom.challenges import check_spiral_small
+from playground.classroom.server_load import PICTURE_TURNS, PLAYERS, server_busy
+from playground.engine2d.activations import ACTIVATIONS, TF_ACTIVATIONS
+from playground.engine2d.activations import LABELS as ACTIVATION_LABELS
+from playground.engine2d.export_code import pytorch_script
+from playground.render.png import data_uri
+from playground.tfplayground import network_file
+from playground.tfplayground.hidden_space import hidden_space_png, layer_choices
+from playground.tfplayground.lesson import PlaygroundLesson
+from playground.tfplayground.settings import LEARNING_RATES, REGULARIZATION_RATES
+from playground.tfplayground.url import to_query
+from playground.tfplayground.view import CHANNEL, frame_payload, mount_payload, valid_selection
+from playground.toydata import generators, learner_csv
 
 LESSON = "playground"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
@@ -49,7 +51,7 @@ def new_lesson() -> PlaygroundLesson:
     return PlaygroundLesson.from_query(query)
 
 
-lesson: PlaygroundLesson = ui.lesson_state(LESSON, new_lesson)
+lesson: PlaygroundLesson = ui.playground_lesson(new_lesson)
 
 
 def changed(name: str) -> None:
@@ -137,13 +139,13 @@ def data_column(run, hidden: set[str]) -> None:
     st.markdown("**Data**")
     if "dataset" not in hidden:
         regression = s.problem == "regression"
-        names = list(toy_data.REGRESS_DATASETS if regression else toy_data.CLASSIFY_DATASETS + toy_data.MULTICLASS_DATASETS)
+        names = list(generators.REGRESS_DATASETS if regression else generators.CLASSIFY_DATASETS + generators.MULTICLASS_DATASETS)
         ui.dataset_picker(names, DATASET_LABELS, None if run.uploaded is not None else s.current_dataset(),
                           key=KEY("datasets"),
                           on_pick=lambda name: lesson.apply_settings(**{"regDataset" if regression else "dataset": name}))
     if run.uploaded is not None:
         st.caption("Training on your CSV file (see *Your data* below).")
-    if s.current_dataset() in toy_data.MULTICLASS_DATASETS and s.problem == "classification" and run.uploaded is None:
+    if s.current_dataset() in generators.MULTICLASS_DATASETS and s.problem == "classification" and run.uploaded is None:
         st.slider("Classes", 2, 6, s.numClasses, key=SKEY("numClasses"), on_change=changed, args=("numClasses",))
     if "percTrainData" not in hidden:
         st.slider("Ratio of training to test data", 10, 90, s.percTrainData, step=10, key=SKEY("percTrainData"),

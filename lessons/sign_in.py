@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground import ui
-from playground.access import TooManyTries
+from playground.classroom.access import TooManyTries
 from playground.text import escape_markdown
 
 config = ui.class_config()

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loadtest.client import Learner
+from playground.classroom.server_load import BUSY_PLAYERS
 from playground.paths import REPO_ROOT
-from playground.server_load import BUSY_PLAYERS
 from tests.harness import AppServer
 
 CLASS_SIZE = 30  # a class one process holds at full speed; above it, slower but fair, and the page says so
@@ -233,7 +233,7 @@ def main() -> None:
     args = parser.parse_args()
     # as a class server is started (make serve-class): the engine compiled into numba's cache beforehand,
     # else every learner's first page waits while one process compiles it
-    subprocess.run([sys.executable, "-m", "playground.engine_cache"], check=True, cwd=REPO_ROOT,
+    subprocess.run([sys.executable, "-m", "playground.tfplayground.warmup"], check=True, cwd=REPO_ROOT,
                    env={**os.environ, "NP_TORCH_THREADS": "1"})
     for processes in args.processes:
         for n in args.learners:

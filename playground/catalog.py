@@ -17,7 +17,6 @@ class Lesson:
     summary: str  # one line on the home card: what a learner does there
     script: str  # the Streamlit page file, relative to the repository root
     icon: str  # a Material icon for the navigation
-    thumbnail: str  # name of the function in playground.thumbnails that draws its home card picture
     state: str = ""  # session-state group; pages of one lesson share it (default: the key)
 
     @property
@@ -32,7 +31,6 @@ LESSONS: tuple[Lesson, ...] = (
         summary="The toy 2D datasets, your own CSV, and real handwritten digits: what the networks learn from.",
         script="lessons/data.py",
         icon=":material/scatter_plot:",
-        thumbnail="toy_datasets_mosaic_png",
     ),
     Lesson(
         key="playground",
@@ -40,7 +38,6 @@ LESSONS: tuple[Lesson, ...] = (
         summary="Train a small network on 2D data and watch every neuron and the decision boundary change.",
         script="lessons/playground.py",
         icon=":material/hub:",
-        thumbnail="playground_png",
     ),
     Lesson(
         key="mnist-train",
@@ -48,7 +45,6 @@ LESSONS: tuple[Lesson, ...] = (
         summary="Build an MLP or a small CNN and train it on real handwritten digits, with live curves.",
         script="lessons/mnist_train.py",
         icon=":material/model_training:",
-        thumbnail="digits_png",
         state="mnist",
     ),
     Lesson(
@@ -57,7 +53,6 @@ LESSONS: tuple[Lesson, ...] = (
         summary="What each layer computes, what each unit looks for, and where the network goes wrong.",
         script="lessons/mnist_inside.py",
         icon=":material/visibility:",
-        thumbnail="weights_png",
         state="mnist",
     ),
     Lesson(
@@ -66,7 +61,6 @@ LESSONS: tuple[Lesson, ...] = (
         summary="Draw a digit and watch your network read it, layer by layer; teach it your handwriting.",
         script="lessons/mnist_draw.py",
         icon=":material/draw:",
-        thumbnail="drawing_png",
         state="mnist",
     ),
     Lesson(
@@ -75,7 +69,6 @@ LESSONS: tuple[Lesson, ...] = (
         summary="See how each layer of your network arranges the data: PCA, t-SNE, UMAP and nearest neighbours.",
         script="lessons/embeddings.py",
         icon=":material/bubble_chart:",
-        thumbnail="embeddings_png",
     ),
     Lesson(
         key="adversarial",
@@ -83,7 +76,6 @@ LESSONS: tuple[Lesson, ...] = (
         summary="Fool your network with changes too small to see, find out why, and train a defence.",
         script="lessons/adversarial.py",
         icon=":material/gpp_maybe:",
-        thumbnail="adversarial_png",
     ),
 )
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from playground import toy_data
-from playground.png import encode_png, upscale
-from playground.point_pictures import scatter_png_pixels
+from playground.render.png import encode_png, upscale
+from playground.render.points import scatter_png_pixels
+from playground.toydata import generators
 
 
 def dataset_thumbnail_pixels(name: str, size: int = 100) -> np.ndarray:
     """TensorFlow Playground's dataset thumbnail: 200 noise-free points as 4×4 squares."""
-    points, labels = toy_data.dataset_thumbnail_points(name)
-    return scatter_png_pixels(points, labels, toy_data.problem_of(name), size=size, half=2)
+    points, labels = generators.dataset_thumbnail_points(name)
+    return scatter_png_pixels(points, labels, generators.problem_of(name), size=size, half=2)
 
 
 def dataset_thumbnail_png(name: str) -> bytes:
@@ -22,7 +24,7 @@ def dataset_thumbnail_png(name: str) -> bytes:
 
 def toy_datasets_mosaic_png() -> bytes:
     """The six TensorFlow Playground datasets side by side, 3 × 2, for the 'Meet the data' card."""
-    names = toy_data.CLASSIFY_DATASETS + toy_data.REGRESS_DATASETS
+    names = generators.CLASSIFY_DATASETS + generators.REGRESS_DATASETS
     gap = 6
     tiles = [dataset_thumbnail_pixels(n) for n in names]
     canvas = np.full((2 * 100 + 3 * gap, 3 * 100 + 4 * gap, 3), 255, dtype=np.uint8)
@@ -37,10 +39,10 @@ def toy_datasets_mosaic_png() -> bytes:
 
 def playground_png() -> bytes:
     """A spiral learned by a small network: the decision map under the points (trained here, seeded)."""
-    from playground.network_frames import DENSITY, grid_features, output_rgb
-    from playground.playground_run import PlaygroundRun
-    from playground.playground_settings import PlaygroundSettings
-    from playground.point_pictures import draw_squares, point_colours
+    from playground.render.points import draw_squares, point_colours
+    from playground.tfplayground.frames import DENSITY, grid_features, output_rgb
+    from playground.tfplayground.run import PlaygroundRun
+    from playground.tfplayground.settings import PlaygroundSettings
 
     run = PlaygroundRun(PlaygroundSettings(dataset="xor", networkShape=[4, 4], seed="0.30118"))
     run.train(150, loss_every_epoch=False)
@@ -55,8 +57,8 @@ def playground_png() -> bytes:
 
 def digits_png() -> bytes:
     """A few real MNIST-5k test digits, one per class, for the training lesson's card."""
-    from playground.digit_pictures import image_grid, ink_on_paper, samples_per_class
-    from playground.mnist import load_mnist5k
+    from playground.digits.mnist import load_mnist5k
+    from playground.digits.pictures import image_grid, ink_on_paper, samples_per_class
 
     d = load_mnist5k()
     idx = samples_per_class(d.test_images, d.test_labels, per_class=2, seed=3)
@@ -66,11 +68,11 @@ def digits_png() -> bytes:
 
 def weights_png() -> bytes:
     """What an MLP's hidden units look for after a short, seeded training: their weight templates."""
-    from playground.digit_inspect import first_layer_weights
-    from playground.digit_models import ModelSpec
-    from playground.digit_pictures import weights_grid
-    from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
-    from playground.mnist import load_mnist5k
+    from playground.digits.inspection import first_layer_weights
+    from playground.digits.mnist import load_mnist5k
+    from playground.digits.models import ModelSpec
+    from playground.digits.pictures import weights_grid
+    from playground.digits.training import DigitTensors, DigitTrainer, TrainConfig
 
     d = load_mnist5k()
     data = DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
@@ -86,8 +88,8 @@ def drawing_png() -> bytes:
     """A digit as the drawing lesson shows it: a 'drawing', and the 28×28 digit made from it."""
     from PIL import Image, ImageDraw
 
-    from playground.digit_drawing import mnist_from_canvas
-    from playground.digit_pictures import ink_on_paper
+    from playground.digits.drawing import mnist_from_canvas
+    from playground.digits.pictures import ink_on_paper
 
     canvas = Image.new("RGBA", (200, 200), (0, 0, 0, 255))
     pen = ImageDraw.Draw(canvas)
@@ -105,10 +107,10 @@ def drawing_png() -> bytes:
 
 def adversarial_png() -> bytes:
     """A 2D network's decision map with every point's FGSM step (the adversarial lesson's card)."""
-    from playground.adversarial_pictures import attack_map
-    from playground.attacks2d import crossings
-    from playground.playground_run import PlaygroundRun
-    from playground.playground_settings import PlaygroundSettings
+    from playground.adversarial.attacks2d import crossings
+    from playground.adversarial.pictures import attack_map
+    from playground.tfplayground.run import PlaygroundRun
+    from playground.tfplayground.settings import PlaygroundSettings
 
     run = PlaygroundRun(PlaygroundSettings(dataset="circle", networkShape=[4, 2], noise=10, seed="0.70211"))
     run.train(200, loss_every_epoch=False)
@@ -118,9 +120,9 @@ def adversarial_png() -> bytes:
 
 def embeddings_png() -> bytes:
     """MNIST-5k test digits projected with PCA of their pixels, coloured by class (the embeddings card)."""
-    from playground.colors import class_rgb
-    from playground.mnist import load_mnist5k
-    from playground.projections import pca
+    from playground.digits.mnist import load_mnist5k
+    from playground.embeddings.projections import pca
+    from playground.render.colors import class_rgb
 
     d = load_mnist5k()
     x = d.test_images.reshape(len(d.test_images), -1).astype(np.float32) / 255
@@ -132,3 +134,15 @@ def embeddings_png() -> bytes:
     for (x0, y0), colour in zip(pix, class_rgb(d.test_labels), strict=True):
         canvas[size - 1 - y0 - 2 : size - 1 - y0 + 2, x0 - 2 : x0 + 2] = colour
     return encode_png(canvas)
+
+
+# Each lesson's home-card picture, by the lesson's key (tests/test_catalog checks that every lesson has one).
+CARD_PICTURES: dict[str, Callable[[], bytes]] = {
+    "data": toy_datasets_mosaic_png,
+    "playground": playground_png,
+    "mnist-train": digits_png,
+    "mnist-inside": weights_png,
+    "mnist-draw": drawing_png,
+    "embeddings": embeddings_png,
+    "adversarial": adversarial_png,
+}

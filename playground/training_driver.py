@@ -102,7 +102,7 @@ def limit_message(outcome: Outcome, limits: TrainingLimits) -> str | None:
 
 
 def _default_slots() -> Slots:
-    from playground.server_load import TRAINING_SLOTS
+    from playground.classroom.server_load import TRAINING_SLOTS
 
     return TRAINING_SLOTS
 

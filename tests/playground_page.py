@@ -1,7 +1,7 @@
 """A page object for the Playground lesson's browser tests: where things are and small actions.
 
 The network view is a custom component in an (open) shadow root: Playwright's CSS locators pierce it.
-Its view object hangs on that shadow root as `__npv` (see playground/web/network_view.js), which is
+Its view object hangs on that shadow root as `__npv` (see playground/ui/web/network_view.js), which is
 how a test finds a link on the canvas or reads the loss chart's history.
 """
 

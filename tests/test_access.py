@@ -8,7 +8,13 @@ import hashlib
 
 import pytest
 
-from playground.access import FailedTries, check_password, email_allowed, hash_password, verify_password
+from playground.classroom.access import (
+    FailedTries,
+    check_password,
+    email_allowed,
+    hash_password,
+    verify_password,
+)
 
 
 class Clock:
@@ -61,7 +67,7 @@ def test_failed_tries_slow_down_the_next_ones() -> None:
 
 
 def test_no_overflow_after_thousands_of_failures_and_the_right_password_still_works() -> None:
-    from playground.access import MAX_DELAY
+    from playground.classroom.access import MAX_DELAY
 
     clock = Clock()
     tries = FailedTries(clock=clock)
@@ -84,7 +90,7 @@ def test_no_overflow_after_thousands_of_failures_and_the_right_password_still_wo
 def test_parallel_sessions_of_one_client_wait_their_turn() -> None:
     """Sixteen sessions of one client try at once (each starts while the others wait): they queue up, and
     the tries whose turn is further than the cap away are refused without checking the password."""
-    from playground.access import MAX_DELAY, TooManyTries
+    from playground.classroom.access import MAX_DELAY, TooManyTries
 
     clock, tries = Clock(), FailedTries(clock=lambda: 1000.0)  # nobody's wait has passed yet
     waits, refused, checked = [], [], []
@@ -110,7 +116,7 @@ def test_parallel_sessions_of_one_client_wait_their_turn() -> None:
 
 
 def test_failures_are_forgotten_and_few_clients_are_remembered() -> None:
-    from playground import access
+    from playground.classroom import access
 
     clock = Clock()
     tries = FailedTries(clock=clock)
@@ -127,7 +133,7 @@ def test_failures_are_forgotten_and_few_clients_are_remembered() -> None:
 
 
 def test_x_forwarded_for_is_trusted_only_from_the_configured_proxy() -> None:
-    from playground.access import client_address
+    from playground.classroom.access import client_address
 
     proxy = ("10.0.0.2",)
     assert client_address("10.0.0.2", ["203.0.113.5"], proxy) == "203.0.113.5"
@@ -146,7 +152,7 @@ def test_x_forwarded_for_is_trusted_only_from_the_configured_proxy() -> None:
 
 def test_one_clients_failures_never_stop_another_from_signing_in() -> None:
     """Behind the class's proxy every learner arrives from its address; the throttle keys on the learner's."""
-    from playground.access import MAX_CLIENTS, TooManyTries, client_address
+    from playground.classroom.access import MAX_CLIENTS, TooManyTries, client_address
 
     proxy = ("172.16.0.0/12",)
     attacker = client_address("172.18.0.3", ["203.0.113.5"], proxy)
@@ -174,7 +180,7 @@ def test_email_domains() -> None:
 
 
 def _resolve(**overrides):
-    from playground.access import resolve_role
+    from playground.classroom.access import resolve_role
 
     arguments = dict(has_class=True, mode="password", held=None, signed_out=False, cookie_role=None,
                      cookie_token_id=None, cookie_until=0, revoked=lambda _id: False, oidc_email=None,
@@ -190,7 +196,7 @@ def test_without_a_class_no_cookie_makes_an_instructor() -> None:
 
 
 def test_oidc_identity_outranks_any_cookie_and_is_checked_every_time() -> None:
-    from playground.access import Signed
+    from playground.classroom.access import Signed
 
     held = Signed("instructor", "token", "abc", 2**40)
     student = _resolve(mode="oidc", held=held, cookie_role="instructor", cookie_token_id="abc",
@@ -203,7 +209,7 @@ def test_oidc_identity_outranks_any_cookie_and_is_checked_every_time() -> None:
 
 
 def test_a_revoked_or_signed_out_token_gives_no_role() -> None:
-    from playground.access import Signed
+    from playground.classroom.access import Signed
 
     held = Signed("instructor", "token", "abc", 2**40)
     assert _resolve(held=held).role == "instructor"
@@ -215,7 +221,7 @@ def test_a_revoked_or_signed_out_token_gives_no_role() -> None:
 
 
 def test_the_secret_command_prints_a_random_line(capsys) -> None:
-    from playground.access import main
+    from playground.classroom.access import main
 
     assert main(["secret"]) == 0
     first = capsys.readouterr().out.strip()

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from playground.adversarial_lesson import MAX_STEPS, digits_to_attack, parse_link
+from playground.adversarial.lesson import MAX_STEPS, digits_to_attack, parse_link
 
 
 def test_a_good_link_sets_the_attack() -> None:

@@ -7,16 +7,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground import attacks as A
-from playground.adversarial_training import (
+from playground.adversarial import attacks as A
+from playground.adversarial.training import (
     AdversarialConfig,
     AdversarialTrainer,
     adversarial_twin,
     compare_models,
 )
-from playground.digit_models import ModelSpec, build_model
-from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
-from playground.mnist import load_mnist5k
+from playground.digits.mnist import load_mnist5k
+from playground.digits.models import ModelSpec, build_model
+from playground.digits.training import DigitTensors, DigitTrainer, TrainConfig
 from playground.torch_runtime import torch
 
 TOLERANCE = 1e-6  # float32 rounding of x ± ε

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground import attacks2d as A
-from playground.features2d import FEATURES, feature_matrix, ordered
-from playground.mlp2d import Network2D
-from playground.playground_run import PlaygroundRun
-from playground.playground_settings import PlaygroundSettings
+from playground.adversarial import attacks2d as A
+from playground.engine2d.features import FEATURES, feature_matrix, ordered
+from playground.engine2d.network import Network2D
+from playground.tfplayground.run import PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
 from playground.torch_runtime import torch
 
 F = torch.nn.functional

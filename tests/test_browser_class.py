@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from playground.access import hash_password
+from playground.classroom.access import hash_password
 from tests.harness import AppServer, page_errors, screenshot, wait_idle, wait_rerun
 
 pytestmark = pytest.mark.browser
@@ -128,11 +128,12 @@ def submit(page, url: str, nickname: str, expected: str = "Submitted.") -> None:
     page.get_by_text("Challenge: A small spiral solver").click()
     page.get_by_role("button", name="Check my network").click()
     wait_rerun(page)
-    expect(page.get_by_text("Not yet:")).to_be_visible()
+    # a busy machine may start the check's rerun late (after wait_rerun's 3 s): wait for its answer
+    expect(page.get_by_text("Not yet:")).to_be_visible(timeout=60_000)
     page.get_by_label("Nickname").fill(nickname)
     page.get_by_role("button", name="Submit").click()
     wait_rerun(page)
-    expect(page.get_by_text(expected)).to_be_visible()
+    expect(page.get_by_text(expected)).to_be_visible(timeout=60_000)
 
 
 def test_submissions_reach_the_instructors_board_as_text(class_server, browser) -> None:

@@ -14,7 +14,7 @@ import tomllib
 import pytest
 from playwright.sync_api import expect
 
-from playground.access import hash_password
+from playground.classroom.access import hash_password
 from playground.paths import REPO_ROOT
 from tests.harness import AppServer, page_errors, screenshot, wait_idle, wait_rerun
 from tests.lesson_page import LessonPage

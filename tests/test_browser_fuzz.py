@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from playground.catalog import LESSONS
-from playground.playground_url import HIDABLE, HIDE_SUFFIX, KNOWN_KEYS
+from playground.tfplayground.url import HIDABLE, HIDE_SUFFIX, KNOWN_KEYS
 from tests.harness import after_run, page_errors, wait_idle
 from tests.lesson_page import LessonPage
 from tests.test_drawing import _chunk, _png, _url
@@ -29,7 +29,7 @@ from tests.test_drawing import _chunk, _png, _url
 pytestmark = pytest.mark.browser
 
 DIGIT_KEYS = ("kind", "source", "hidden", "filters", "kernel", "pool", "activation", "optimizer", "lr", "batch",
-              "epochs", "seed")  # playground/digit_url.py
+              "epochs", "seed")  # playground/digits/url.py
 ADVERSARIAL_KEYS = ("attack", "eps", "steps", "target", "digit")  # lessons/adversarial.py lesson_from_link
 KEYS = sorted(set(KNOWN_KEYS) | {name + HIDE_SUFFIX for name in HIDABLE} | set(DIGIT_KEYS)
               | set(ADVERSARIAL_KEYS) | {"hidden"})

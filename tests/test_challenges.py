@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from playground.attacks import attack_one
-from playground.challenges import check_mnist_compact, check_seven_to_three, check_spiral_small
-from playground.digit_models import ModelSpec
-from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
-from playground.mnist import load_mnist5k
-from playground.playground_run import PlaygroundRun
-from playground.playground_settings import PlaygroundSettings
+from playground.adversarial.attacks import attack_one
+from playground.classroom.challenges import check_mnist_compact, check_seven_to_three, check_spiral_small
+from playground.digits.mnist import load_mnist5k
+from playground.digits.models import ModelSpec
+from playground.digits.training import DigitTensors, DigitTrainer, TrainConfig
+from playground.tfplayground.run import PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
 
 SPIRAL = dict(dataset="spiral", features=("x", "y", "sinX", "sinY"), networkShape=[6, 6], learningRate=0.03,
               seed="0.43100")

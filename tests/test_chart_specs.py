@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playground.charts import training_curves
-from playground.probability_bars import probability_bars
+from playground.render.charts import training_curves
+from playground.render.probability_bars import probability_bars
 
 NAMES = tuple(str(i) for i in range(10))
 

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from playground.access import hash_password
+from playground.classroom.access import hash_password
 from playground.paths import REPO_ROOT
 
 pytestmark = pytest.mark.app
@@ -45,7 +45,7 @@ def labels(at: AppTest) -> list[str]:
 def test_a_class_without_a_server_secret_does_not_start(class_file) -> None:
     at = app({"password_hash": hash_password("learn-2026"), "instructor_password_hash": hash_password("teach")})
     assert "Class password" not in labels(at)
-    assert any("playground.access secret" in e.value for e in at.error)
+    assert any("playground.classroom secret" in e.value for e in at.error)
 
 
 def test_a_role_written_into_session_state_opens_nothing(class_file) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from playground import playground_settings
-from playground.classroom import ClassConfigError, load_class_config, main, parse_class_config
-from playground.playground_url import parse_query
+from playground.classroom.config import ClassConfigError, load_class_config, main, parse_class_config
+from playground.tfplayground import settings as playground_settings
+from playground.tfplayground.url import parse_query
 
 GOOD = """
 [class]
@@ -99,7 +99,7 @@ def test_the_check_refuses_a_class_without_a_server_secret(tmp_path, monkeypatch
                  '[class]\ntitle = "open class, but with an instructor password"\n'):
         config.write_text(text)
         assert main(["check", "--secrets", str(secrets_file)]) == 1
-        assert "playground.access secret" in capsys.readouterr().err
+        assert "playground.classroom secret" in capsys.readouterr().err
     monkeypatch.setenv("STREAMLIT_SERVER_COOKIE_SECRET", "short")
     assert main(["check", "--secrets", str(secrets_file)]) == 1
     monkeypatch.setenv("STREAMLIT_SERVER_COOKIE_SECRET", "c" * 32)  # a shared server.cookieSecret will do

@@ -16,15 +16,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from playground.digit_drawing import (
+from playground.digits.drawing import (
     BadPicture,
     EmptyDrawing,
     mnist_from_canvas,
     pad_strokes,
     picture_from_data_url,
 )
-from playground.playground_lesson import PlaygroundLesson
-from playground.playground_view import frame_payload, mount_payload
+from playground.tfplayground.lesson import PlaygroundLesson
+from playground.tfplayground.view import frame_payload, mount_payload
 
 EVENTS = ("add_point", "edit", "toggle_feature", "select_node", "shape")  # ui._NETWORK_EVENTS
 EVIL = "[x](https://evil.example)"

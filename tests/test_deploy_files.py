@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from playground.classroom.storage_url import StorageUrlError, main, submissions_url
 from playground.paths import REPO_ROOT
-from playground.storage_url import StorageUrlError, main, submissions_url
 from tests.services import class_nginx
 
 DEPLOY = REPO_ROOT / "deploy"
@@ -305,7 +305,7 @@ def test_the_image_never_gets_secrets_class_data_or_local_state(path: str) -> No
     assert docker_ignores(path), path
 
 
-@pytest.mark.parametrize("path", ["app.py", "lessons/home.py", "playground/ui.py", "playground/web/digit_pad.js",
+@pytest.mark.parametrize("path", ["app.py", "lessons/home.py", "playground/ui/access.py", "playground/ui/web/digit_pad.js",
                                   "requirements.txt", ".streamlit/config.toml", "deploy/Dockerfile"])
 def test_the_image_gets_the_app(path: str) -> None:
     assert not docker_ignores(path), path
@@ -382,4 +382,4 @@ def test_a_container_checks_its_storage_settings_at_start(tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert "s3cret" not in out and "***" in out
     cmd = (DEPLOY / "Dockerfile").read_text().split("\nCMD", 1)[1]
-    assert cmd.index("python -m playground.storage_url") < cmd.index("streamlit run")
+    assert cmd.index("python -m playground.classroom storage") < cmd.index("streamlit run")

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from playground.classroom import ClassLimits
-from playground.digit_models import ModelSpec, SizeLimits
-from playground.digit_url import digit_query, parse_digit_query, parse_hidden
+from playground.classroom.config import ClassLimits
+from playground.digits.models import ModelSpec, SizeLimits
+from playground.digits.url import digit_query, parse_digit_query, parse_hidden
 
 CLASS = SizeLimits.of_class(ClassLimits(max_hidden_layers=2, max_neurons=32))
 
@@ -81,8 +81,8 @@ def test_size_limits_cap_a_spec() -> None:
 
 
 def test_a_class_may_allow_wide_digit_layers_while_the_playground_keeps_its_own_cap() -> None:
-    from playground.classroom import parse_class_config
-    from playground.playground_settings import ADVANCED_LIMITS, Limits, capped
+    from playground.classroom.config import parse_class_config
+    from playground.tfplayground.settings import ADVANCED_LIMITS, Limits, capped
 
     limits = parse_class_config("[limits]\nmax_neurons = 512\nmax_hidden_layers = 2\n").limits
     assert SizeLimits.of_class(limits).mlp_width == 512

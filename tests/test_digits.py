@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground import digit_inspect as inspect
-from playground.digit_drawing import (
+from playground.digits import inspection as inspect
+from playground.digits.drawing import (
     BadPicture,
     EmptyDrawing,
     ink_from_canvas,
@@ -16,11 +16,11 @@ from playground.digit_drawing import (
     pad_strokes,
     picture_from_data_url,
 )
-from playground.digit_lesson import DigitLesson
-from playground.digit_models import ModelSpec, build_model, count_parameters, parameter_table
-from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
-from playground.mnist import load_mnist5k
-from playground.png import data_uri, encode_png
+from playground.digits.lesson import DigitLesson
+from playground.digits.mnist import load_mnist5k
+from playground.digits.models import ModelSpec, build_model, count_parameters, parameter_table
+from playground.digits.training import DigitTensors, DigitTrainer, TrainConfig
+from playground.render.png import data_uri, encode_png
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +245,7 @@ def test_training_never_touches_the_global_generator_and_other_draws_do_not_chan
 
 
 def test_the_example_limit_and_drawings(tensors) -> None:
-    from playground.digit_training import ExtraExamples
+    from playground.digits.training import ExtraExamples
 
     drawings = ExtraExamples([np.full((28, 28), 200, np.uint8)] * 3, [7, 7, 7], repeats=2)
     t = DigitTrainer(ModelSpec(hidden=(16,)), TrainConfig(epochs=1, batch_size=64), tensors, drawings)
@@ -257,7 +257,7 @@ def test_the_example_limit_and_drawings(tensors) -> None:
 
 
 def test_drawings_forgotten_mid_epoch_leave_the_rest_of_the_epoch(tensors) -> None:
-    from playground.digit_training import ExtraExamples
+    from playground.digits.training import ExtraExamples
 
     drawings = ExtraExamples([np.full((28, 28), 200, np.uint8)] * 5, [1] * 5, repeats=40)
     t = DigitTrainer(ModelSpec(hidden=(16,)), TrainConfig(epochs=1, batch_size=32), tensors.limited(300), drawings)
@@ -276,7 +276,7 @@ def test_a_batch_with_drawings_costs_no_more_than_one_without() -> None:
 
     import torch
 
-    from playground.digit_training import ExtraExamples
+    from playground.digits.training import ExtraExamples
 
     n = 60_000
     big = DigitTensors.from_arrays(np.zeros((n, 28, 28), np.uint8), np.zeros(n, np.int64),
@@ -299,8 +299,8 @@ def test_a_batch_with_drawings_costs_no_more_than_one_without() -> None:
 
 
 def test_the_lesson_keeps_its_network_within_the_class_sizes_and_its_drawings_bounded(tensors) -> None:
-    from playground.digit_lesson import MAX_DRAWINGS
-    from playground.digit_models import SizeLimits
+    from playground.digits.lesson import MAX_DRAWINGS
+    from playground.digits.models import SizeLimits
 
     sizes = SizeLimits(max_layers=1, max_width=32)
     lesson = DigitLesson(spec=ModelSpec(hidden=(256, 128)))

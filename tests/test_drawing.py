@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.digit_drawing import (
+from playground.digits.drawing import (
     MAX_PICTURE_SIDE,
     BadPicture,
     EmptyDrawing,
@@ -19,7 +19,7 @@ from playground.digit_drawing import (
     pad_strokes,
     picture_from_data_url,
 )
-from playground.png import data_uri, encode_png
+from playground.render.png import data_uri, encode_png
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.digit_models import ModelSpec, build_model, normalise
-from playground.digit_training import DigitTensors, DigitTrainer, TrainConfig
-from playground.embedding_data import (
+from playground.digits.models import ModelSpec, build_model, normalise
+from playground.digits.training import DigitTensors, DigitTrainer, TrainConfig
+from playground.embeddings.data import (
     TrainingSnapshots,
     aligned_snapshot_projections,
     digit_layers,
@@ -20,8 +20,8 @@ from playground.embedding_data import (
     procrustes_align,
     sample_indices,
 )
-from playground.playground_run import PlaygroundRun
-from playground.playground_settings import PlaygroundSettings
+from playground.tfplayground.run import PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
 from playground.torch_runtime import torch
 
 
@@ -175,7 +175,7 @@ def test_aligned_projections_hold_still() -> None:
 
 
 def test_a_tsne_of_a_few_isolated_points_keeps_its_perplexity_below_their_number() -> None:
-    from playground.embedding_lesson import EmbeddingLesson
+    from playground.embeddings.lesson import EmbeddingLesson
 
     lesson = EmbeddingLesson(perplexity=30)
     for n in (2, 3, 11, 40):

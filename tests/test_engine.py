@@ -16,11 +16,11 @@ import pytest
 import torch
 from torch import nn
 
-from playground.activations import ACTIVATIONS, LEAKY_SLOPE
-from playground.features2d import FEATURES, feature_matrix
-from playground.mlp2d import HEADS, Network2D, TrainSettings
-from playground.seedrandom import SeedRandom
-from playground.toy_data import labels_to_pm1, make_data
+from playground.engine2d.activations import ACTIVATIONS, LEAKY_SLOPE
+from playground.engine2d.features import FEATURES, feature_matrix
+from playground.engine2d.network import HEADS, Network2D, TrainSettings
+from playground.toydata.generators import labels_to_pm1, make_data
+from playground.toydata.seedrandom import SeedRandom
 from tests.tf_nn_reference import Playground
 
 TOL = 1e-9  # the two differ by rounding only (the engine's tanh, sum and update order): ~1e-16 a step

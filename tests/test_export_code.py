@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.export_code import pytorch_script
-from playground.features2d import FEATURES, feature_matrix
-from playground.mlp2d import Network2D, TrainSettings
-from playground.seedrandom import SeedRandom
-from playground.toy_data import make_data
+from playground.engine2d.export_code import pytorch_script
+from playground.engine2d.features import FEATURES, feature_matrix
+from playground.engine2d.network import Network2D, TrainSettings
+from playground.toydata.generators import make_data
+from playground.toydata.seedrandom import SeedRandom
 
 
 def _random_net(n_inputs: int, hidden: list[int], activations: list[str], head: str, n_outputs: int = 1,

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.fetch import DEFAULT_MIRRORS, MNIST_FILES, FetchError, fetch_files, mirrors_for
+from playground.digits.fetch import DEFAULT_MIRRORS, MNIST_FILES, FetchError, fetch_files, mirrors_for
 
 REPO = Path(__file__).resolve().parent.parent
 PAYLOAD = np.random.default_rng(0).integers(0, 256, size=300_000, dtype=np.uint8).tobytes()
@@ -227,7 +227,7 @@ def test_mirror_choice(monkeypatch):
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "playground.data", *args], cwd=REPO, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "playground.digits", *args], cwd=REPO, capture_output=True, text=True, timeout=60
     )
 
 
@@ -239,7 +239,7 @@ def test_cli_fails_cleanly_when_checksums_do_not_match(server, tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     [line] = result.stderr.splitlines()
-    assert line.startswith("python -m playground.data: error: could not fetch 4 of 4 files")
+    assert line.startswith("python -m playground.digits: error: could not fetch 4 of 4 files")
     assert "checksum mismatch" in line
     assert leftovers(tmp_path) == []  # not even the destination directory
     assert len(server.requests) == 4

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.idx import IDX_TYPES, IdxError, read_idx, write_idx
+from playground.digits.idx import IDX_TYPES, IdxError, read_idx, write_idx
 
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 FASHION_FILES = (
@@ -234,7 +234,7 @@ class _Endless:
 
 def test_a_header_declaring_huge_data_is_refused_before_reading_it():
     """4294967295×4294967295 bytes declared, a stream of zeros behind it: memory grew with the stream."""
-    from playground.idx import _parse
+    from playground.digits.idx import _parse
 
     stream = _Endless(_raw_idx((2**32 - 1, 2**32 - 1), b""))
     with pytest.raises(IdxError, match=r"declares 4294967295×4294967295 uint8.*more than"):
@@ -244,7 +244,7 @@ def test_a_header_declaring_huge_data_is_refused_before_reading_it():
 
 def test_trailing_bytes_are_counted_only_so_far():
     """Four labels declared, then zeros for ever: the count of trailing bytes stops, with a message."""
-    from playground.idx import _parse
+    from playground.digits.idx import _parse
 
     with pytest.raises(IdxError, match=r"has more than [\d,]+ bytes after the 4 bytes of data"):
         _parse(Path("labels-idx1-ubyte"), _Endless(_raw_idx((4,), bytes(4))))

@@ -6,9 +6,9 @@ import random
 import numpy as np
 import pytest
 
-from playground.learner_csv import MAX_ROWS, CsvError, data_to_csv, parse_learner_csv
-from playground.seedrandom import SeedRandom
-from playground.toy_data import Data2D, make_data, shuffle_order
+from playground.toydata.generators import Data2D, make_data, shuffle_order
+from playground.toydata.learner_csv import MAX_ROWS, CsvError, data_to_csv, parse_learner_csv
+from playground.toydata.seedrandom import SeedRandom
 
 LIMIT = 1024 * 1024
 

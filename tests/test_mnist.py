@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground import mnist
-from playground.idx import write_idx
-from playground.mnist import (
+from playground.digits import mnist
+from playground.digits.idx import write_idx
+from playground.digits.mnist import (
     FASHION_CLASS_NAMES,
     DigitDataError,
     available_sources,
@@ -276,7 +276,7 @@ def test_available_sources(tmp_path, monkeypatch):
     assert list(sources) == ["mnist5k", "mnist", "fashion-mnist"]
     assert sources["mnist5k"].available and sources["mnist5k"].name == "MNIST-5k"
     assert not sources["mnist"].available
-    assert "python -m playground.data fetch mnist" in sources["mnist"].detail
+    assert "python -m playground.digits fetch mnist" in sources["mnist"].detail
     assert "datasets/mnist/" in sources["mnist"].detail
 
     monkeypatch.setenv("NP_MNIST_DIR", str(make_idx_dir(tmp_path)))
@@ -285,7 +285,7 @@ def test_available_sources(tmp_path, monkeypatch):
 
 
 def test_load_source_when_missing_says_how_to_get_it():
-    with pytest.raises(DigitDataError, match="MNIST not found.*python -m playground.data fetch mnist"):
+    with pytest.raises(DigitDataError, match="MNIST not found.*python -m playground.digits fetch mnist"):
         load_source("mnist")
     with pytest.raises(ValueError, match="unknown digit source"):
         load_source("cifar")
@@ -297,7 +297,7 @@ def test_load_source_mnist5k():
 
 def test_library_does_not_import_streamlit():
     code = (
-        "import sys, playground.idx, playground.mnist, playground.fetch, playground.data; "
+        "import sys, playground.digits.idx, playground.digits.mnist, playground.digits.fetch, playground.digits; "
         "sys.exit('streamlit' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0

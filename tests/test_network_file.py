@@ -9,10 +9,16 @@ import random
 import numpy as np
 import pytest
 
-from playground.features2d import feature_matrix
-from playground.mlp2d import Network2D, TrainSettings
-from playground.network_file import FORMAT, LoadedNetwork, NetworkFileError, dump_network, load_network
-from playground.toy_data import make_data
+from playground.engine2d.features import feature_matrix
+from playground.engine2d.network import Network2D, TrainSettings
+from playground.tfplayground.network_file import (
+    FORMAT,
+    LoadedNetwork,
+    NetworkFileError,
+    dump_network,
+    load_network,
+)
+from playground.toydata.generators import make_data
 
 FEATURES = ("x", "y", "xSquared", "sinY")
 SETTINGS = {"dataset": "circle", "networkShape": "4,2", "learningRate": "0.1", "regularization": "L1"}

@@ -8,10 +8,10 @@ import time
 
 import numpy as np
 
-from playground.network_file import dump_network
-from playground.playground_lesson import MAX_LINK_CHARS, MAX_RUN_EPOCHS, PlaygroundLesson
-from playground.playground_run import MAX_ADDED_POINTS
-from playground.playground_url import to_query
+from playground.tfplayground.lesson import MAX_LINK_CHARS, MAX_RUN_EPOCHS, PlaygroundLesson
+from playground.tfplayground.network_file import dump_network
+from playground.tfplayground.run import MAX_ADDED_POINTS
+from playground.tfplayground.url import to_query
 
 EVIL = "[click](https://evil.example)"
 # none of these is a point on the picture, a node's place or a weight's index

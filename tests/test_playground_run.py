@@ -8,14 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from playground.hidden_space import hidden_space_pixels, layer_choices
-from playground.network_frames import DENSITY, grid_points, render_frame
-from playground.playground_run import LossHistory, PlaygroundRun
-from playground.playground_settings import PlaygroundSettings
-from playground.playground_url import parse_query, to_query
-from playground.playground_view import frame_payload, mount_payload, valid_selection
-from playground.seedrandom import SeedRandom
-from playground.toy_data import make_data
+from playground.tfplayground.frames import DENSITY, grid_points, render_frame
+from playground.tfplayground.hidden_space import hidden_space_pixels, layer_choices
+from playground.tfplayground.run import LossHistory, PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
+from playground.tfplayground.url import parse_query, to_query
+from playground.tfplayground.view import frame_payload, mount_payload, valid_selection
+from playground.toydata.generators import make_data
+from playground.toydata.seedrandom import SeedRandom
 
 ALL = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
 
@@ -158,8 +158,8 @@ def test_seed_stream_copy_is_independent() -> None:
 def test_a_link_far_into_the_stream_builds_the_same_network_as_stepping_and_fast() -> None:
     # initDraws from a link: the build skips that many draws; it must equal drawing them one by one, and
     # the most a link may carry must cost what a normal link costs (other learners of the process wait).
-    from playground.mlp2d import Network2D
-    from playground.playground_settings import MAX_INIT_DRAWS
+    from playground.engine2d.network import Network2D
+    from playground.tfplayground.settings import MAX_INIT_DRAWS
 
     settings = PlaygroundSettings(seed="0.66120", networkShape=[5, 3], initDraws=123_457)
     run = PlaygroundRun(settings)
@@ -185,7 +185,7 @@ def _timed(work) -> float:
 
 
 def test_resets_past_the_bound_start_the_stream_over() -> None:
-    from playground.playground_settings import MAX_INIT_DRAWS
+    from playground.tfplayground.settings import MAX_INIT_DRAWS
 
     first = PlaygroundRun(PlaygroundSettings(seed="0.3"))
     run = PlaygroundRun(PlaygroundSettings(seed="0.3", initDraws=MAX_INIT_DRAWS - 3))

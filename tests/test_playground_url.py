@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from playground.activations import ACTIVATIONS
-from playground.features2d import FEATURES
-from playground.playground_settings import (
+from playground.engine2d.activations import ACTIVATIONS
+from playground.engine2d.features import FEATURES
+from playground.tfplayground.settings import (
     ADVANCED_LIMITS,
     BASIC_LIMITS,
     LEARNING_RATES,
@@ -17,7 +17,7 @@ from playground.playground_settings import (
     Limits,
     PlaygroundSettings,
 )
-from playground.playground_url import (
+from playground.tfplayground.url import (
     CHOICES,
     HIDABLE,
     effective_limits,

@@ -10,8 +10,8 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE as SklearnTSNE
 from threadpoolctl import threadpool_limits
 
-from playground.embedding_data import knn_accuracy
-from playground.projections import (
+from playground.embeddings.data import knn_accuracy
+from playground.embeddings.projections import (
     TSNE,
     UmapUnavailable,
     _conditional_p,
@@ -146,7 +146,7 @@ def test_umap_needs_its_package(monkeypatch, small_blobs) -> None:
 def test_pca_of_fewer_points_than_dimensions_leaves_empty_axes_at_zero() -> None:
     """Two points span one direction: the second component has no variance, and its coordinates are 0 (not
     noise divided by √0, which made a t-SNE of two isolated points start at 1e129 and end in NaN)."""
-    from playground.projections import TSNE
+    from playground.embeddings.projections import TSNE
 
     x = np.random.default_rng(0).normal(size=(2, 5))
     result = pca(x, 2)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from playground.seedrandom import SeedRandom, mix_key, new_seed_string
+from playground.toydata.seedrandom import SeedRandom, mix_key, new_seed_string
 
 # Math.seedrandom(seed); Math.random() x 20,000 in Node 20 (seedrandom 2.4 source, ARC4):
 # the first five values and the values at indices 100, 1000 and 19999.
@@ -232,7 +232,7 @@ def test_skip_matches_the_literal_transcription_far_into_the_stream():
 
 def test_skip_is_fast_for_the_most_a_link_may_ask():
     # A link's initDraws skips this many draws on every network build while other learners wait.
-    from playground.playground_settings import MAX_INIT_DRAWS
+    from playground.tfplayground.settings import MAX_INIT_DRAWS
 
     SeedRandom("0.1").skip(10)  # loads the compiled code
     best = math.inf

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from playground import picture_turns, server_load
-from playground.picture_turns import PictureTurns
-from playground.server_load import COMFORTABLE_PLAYERS, Players, TrainingSlots, pictures_per_second
+from playground.classroom import picture_turns, server_load
+from playground.classroom.picture_turns import PictureTurns
+from playground.classroom.server_load import COMFORTABLE_PLAYERS, Players, TrainingSlots, pictures_per_second
 
 
 def test_training_slots_queue_and_free(monkeypatch) -> None:
@@ -231,7 +231,9 @@ def test_the_playground_says_busy_as_soon_as_it_is_before_any_picture(monkeypatc
 def _compiled_signatures() -> dict[str, int]:
     import numba
 
-    from playground import activations, mlp_kernels, seedrandom
+    from playground.engine2d import activations
+    from playground.engine2d import kernels as mlp_kernels
+    from playground.toydata import seedrandom
 
     return {f"{module.__name__}.{name}": len(function.signatures)
             for module in (activations, mlp_kernels, seedrandom) for name, function in vars(module).items()
@@ -242,14 +244,14 @@ def test_the_engine_is_compiled_before_any_learner_needs_it() -> None:
     """After `engine_cache.warm()` (run before a class server serves anyone), a Playground session compiles
     nothing: numba compiles for the whole process one function at a time, and under load every learner's
     first page waited for it."""
-    from playground import engine_cache
-    from playground.hidden_space import hidden_space_png
-    from playground.playground_lesson import PlaygroundLesson
-    from playground.playground_view import frame_payload, mount_payload, valid_selection
+    from playground.tfplayground import warmup as engine_cache
+    from playground.tfplayground.hidden_space import hidden_space_png
+    from playground.tfplayground.lesson import PlaygroundLesson
+    from playground.tfplayground.view import frame_payload, mount_payload, valid_selection
 
     engine_cache.warm()
     before = _compiled_signatures()
-    assert before["playground.mlp_kernels.all_node_outputs"] and before["playground.mlp_kernels.train_epochs"]
+    assert before["playground.engine2d.kernels.all_node_outputs"] and before["playground.engine2d.kernels.train_epochs"]
     for query in [{"activation": "sigmoid", "dataset": "circle"}, {"problem": "regression", "activation": "linear"},
                   {"dataset": "blobs", "numClasses": "5", "networkShape": "3", "batchSize": "30"},
                   {"dataset": "spiral", "loss": "cross-entropy", "networkShape": "8,8,8,8", "noise": "35"}]:

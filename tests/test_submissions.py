@@ -9,7 +9,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from playground import submissions
+from playground.classroom import submissions
 
 NASTY = ["<img src=x onerror=alert(1)>", "'; DROP TABLE submissions; --", "Ünïcödé 🙂", "=1+2"]
 

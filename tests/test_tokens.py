@@ -11,7 +11,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from playground import submissions
+from playground.classroom import submissions
 
 SECRET = "k" * 20 + "-random-enough-for-a-test"
 HASHES = {"password_hash": "scrypt$16384$8$1$c2FsdA==$aGFzaA==",
@@ -26,7 +26,7 @@ def old_style_token(role: str, material: str) -> str:
 
 
 def test_the_key_needs_a_random_secret() -> None:
-    from playground import tokens
+    from playground.classroom import tokens
 
     for missing in (None, "", "short", " " * 40):
         with pytest.raises(tokens.MissingSecret):
@@ -39,7 +39,7 @@ def test_the_key_needs_a_random_secret() -> None:
 
 
 def test_tokens_round_trip_and_forgeries_fail() -> None:
-    from playground import tokens
+    from playground.classroom import tokens
 
     key = tokens.token_key(SECRET)
     value, token = tokens.issue(key, "role", "instructor")
@@ -60,7 +60,7 @@ def test_tokens_round_trip_and_forgeries_fail() -> None:
 
 
 def test_the_cookie_is_secure_over_https() -> None:
-    from playground import tokens
+    from playground.classroom import tokens
 
     assert tokens.served_over_https("https://class.school.edu/playground", None)
     assert tokens.served_over_https(None, "https://class.school.edu")
@@ -85,7 +85,7 @@ def two_processes(request, tmp_path, postgres_url):
 
 
 def test_a_revoked_token_is_revoked_in_every_process(two_processes) -> None:
-    from playground import tokens
+    from playground.classroom import tokens
 
     first, second = two_processes
     key = tokens.token_key(SECRET)
@@ -107,14 +107,14 @@ def test_a_revoked_token_is_revoked_in_every_process(two_processes) -> None:
 
 def test_the_streamlit_glue_has_no_fallback_key(monkeypatch) -> None:
     """ui's key: None (no tokens at all) without a secret, whatever the password hashes are."""
-    from playground import ui
+    from playground.ui import access as ui
 
     monkeypatch.setattr(ui, "_class_secrets", lambda: dict(HASHES))
     monkeypatch.setattr(ui, "_cookie_secret", lambda: None, raising=False)
     assert ui._token_key() is None
     for material in ("", HASHES["password_hash"] + "|" + HASHES["instructor_password_hash"]):
         assert ui._role_from_token(old_style_token("instructor", material)) is None
-    from playground import tokens
+    from playground.classroom import tokens
 
     monkeypatch.setattr(ui, "_class_secrets", lambda: {**HASHES, "token_secret": SECRET})
     assert ui._token_key() == tokens.token_key(SECRET)

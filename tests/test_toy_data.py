@@ -5,8 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from playground.seedrandom import SeedRandom
-from playground.toy_data import (
+from playground.toydata.generators import (
     CLASSIFY_DATASETS,
     MULTICLASS_DATASETS,
     NUM_SAMPLES_CLASSIFY,
@@ -22,6 +21,7 @@ from playground.toy_data import (
     shuffle_order,
     split_arrays,
 )
+from playground.toydata.seedrandom import SeedRandom
 
 ALL_TF = CLASSIFY_DATASETS + REGRESS_DATASETS
 

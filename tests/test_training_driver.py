@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from playground.server_load import TrainingSlots
+from playground.classroom.server_load import TrainingSlots
 from playground.training_driver import Outcome, TrainingLimits, TrainingRun, limit_message, run_training
 
 
@@ -152,18 +152,18 @@ def test_the_slot_is_released_on_an_exception() -> None:
 
 
 def test_class_limits_are_read_from_the_class_configuration() -> None:
-    from playground.classroom import ClassLimits
+    from playground.classroom.config import ClassLimits
 
     limits = TrainingLimits.of_class(ClassLimits(max_epochs=1, max_training_seconds=30.0, max_training_examples=500))
     assert limits == TrainingLimits(max_seconds=30.0, max_epochs=1, max_examples=500)
 
 
 def test_no_page_trains_around_the_driver() -> None:
-    """Every training a learner starts goes through run_training: no page (nor ui.py) calls train_slice or
+    """Every training a learner starts goes through run_training: no page (nor playground.ui) calls train_slice or
     holds a training slot itself. (thumbnails.py trains the home page's card at start-up, for the server.)"""
     from playground.paths import REPO_ROOT
 
-    pages = sorted((REPO_ROOT / "lessons").glob("*.py")) + [REPO_ROOT / "playground" / "ui.py", REPO_ROOT / "app.py"]
+    pages = sorted((REPO_ROOT / "lessons").glob("*.py")) + sorted((REPO_ROOT / "playground" / "ui").glob("*.py")) + [REPO_ROOT / "app.py"]
     offenders = [path.name for path in pages
                  if any(word in path.read_text() for word in ("train_slice(", "TRAINING_SLOTS.acquire"))]
     assert offenders == []

@@ -1,6 +1,6 @@
 """TensorFlow Playground's nn.ts (and the training step of playground.ts), transcribed literally to Python.
 
-This is the yardstick for the fast engine (playground/mlp2d.py + mlp_kernels.py): slow on purpose, one
+This is the yardstick for the fast engine (playground/engine2d/network.py + mlp_kernels.py): slow on purpose, one
 object per node and per link, every loop and every operation in the TypeScript's order, so that a test
 can say "the same settings learn the same way as TF" and mean it. Do not optimise it.
 

@@ -1,0 +1,110 @@
+"""Digit images as pictures: grids of 28×28 greyscale images for samples, predictions and weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.render.png import upscale
+
+
+def image_grid(images: np.ndarray, ncols: int, pad: int = 1, background: int = 255) -> np.ndarray:
+    """Tile (n, h, w) uint8 images (or (n, h, w, 3)) into rows of `ncols`, separated by `pad` pixels."""
+    imgs = np.asarray(images)
+    n, h, w = imgs.shape[:3]
+    nrows = max(1, -(-n // ncols))
+    shape = (nrows * (h + pad) + pad, ncols * (w + pad) + pad) + imgs.shape[3:]
+    grid = np.full(shape, background, dtype=np.uint8)
+    for i in range(n):
+        r, c = divmod(i, ncols)
+        grid[pad + r * (h + pad) : pad + r * (h + pad) + h, pad + c * (w + pad) : pad + c * (w + pad) + w] = imgs[i]
+    return grid
+
+
+def ink_on_paper(images: np.ndarray) -> np.ndarray:
+    """MNIST stores white ink on black; show dark ink on white paper, as a learner writes."""
+    return (255 - np.asarray(images, dtype=np.uint8)).astype(np.uint8)
+
+
+def samples_per_class(
+    images: np.ndarray, labels: np.ndarray, n_classes: int = 10, per_class: int = 8, seed: int = 0
+) -> np.ndarray:
+    """Indices of `per_class` images of each class, class by class (seeded, so everyone sees the same)."""
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for c in range(n_classes):
+        idx = np.flatnonzero(labels == c)
+        take = rng.choice(idx, size=min(per_class, idx.size), replace=False) if idx.size else idx
+        chosen.append(np.sort(take))
+    return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def class_rows_picture(
+    images: np.ndarray, labels: np.ndarray, n_classes: int = 10, per_class: int = 8, scale: int = 2, seed: int = 0
+) -> np.ndarray:
+    """One row of sample images per class, dark ink on white, enlarged by `scale`."""
+    idx = samples_per_class(images, labels, n_classes, per_class, seed)
+    grid = image_grid(ink_on_paper(images[idx]), ncols=per_class, pad=2)
+    return upscale(grid, scale)
+
+
+def weights_grid(weights: np.ndarray, ncols: int, scale: int = 3) -> np.ndarray:
+    """Weight templates (n, h, w) as orange-grey-blue pictures (negative orange, positive blue), each
+    scaled by its own largest |weight| so faint units still show their pattern."""
+    from playground.render.colors import diverging_rgb
+
+    w = np.asarray(weights, dtype=np.float64)
+    peak = np.abs(w).reshape(len(w), -1).max(axis=1).reshape(-1, 1, 1)
+    rgb = diverging_rgb(w / np.where(peak > 0, peak, 1.0))
+    return upscale(image_grid(rgb, ncols=ncols, pad=1, background=255), scale)
+
+
+def maps_grid(maps: np.ndarray, ncols: int, scale: int = 2) -> np.ndarray:
+    """Feature maps (c, h, w) in greys, scaled together (min to max of the whole layer, as ConvNetJS)."""
+    from playground.render.png import to_grey_uint8
+
+    grey = 255 - to_grey_uint8(maps)  # strong activation = dark, like ink
+    return upscale(image_grid(grey, ncols=ncols, pad=1, background=255), scale)
+
+
+def vector_strip(values: np.ndarray, cell: int = 10, per_row: int = 64) -> np.ndarray:
+    """A dense layer's outputs as a strip of cells: blue for positive, orange for negative."""
+    from playground.render.colors import diverging_rgb
+
+    v = np.asarray(values, dtype=np.float64).ravel()
+    peak = np.abs(v).max() or 1.0
+    n = len(v)
+    rows = -(-n // per_row)
+    padded = np.full(rows * per_row, np.nan)
+    padded[:n] = v / peak
+    rgb = diverging_rgb(np.nan_to_num(padded)).reshape(rows, per_row, 3)
+    rgb[np.isnan(padded).reshape(rows, per_row)] = 255
+    return upscale(rgb, cell)
+
+
+def prediction_cards(images: np.ndarray, labels: np.ndarray, classes: np.ndarray, probs: np.ndarray,
+                     class_names: tuple[str, ...], ncols: int = 6) -> np.ndarray:
+    """ConvNetJS's test predictions: each digit with its top-3 classes as bars, green when the bar is the
+    true class, red otherwise (so a wrong first guess shows red on top)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    card_w, card_h, img = 200, 64, 56
+    n = len(images)
+    nrows = max(1, -(-n // ncols))
+    canvas = Image.new("RGB", (ncols * card_w, nrows * card_h), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=12)
+    for i in range(n):
+        r, c = divmod(i, ncols)
+        x0, y0 = c * card_w + 4, r * card_h + 4
+        digit = Image.fromarray(ink_on_paper(images[i])).resize((img, img), Image.NEAREST)
+        canvas.paste(digit, (x0, y0))
+        right = int(classes[i][0]) == int(labels[i])
+        draw.rectangle([x0 - 2, y0 - 2, x0 + img + 1, y0 + img + 1], outline=(46, 160, 67) if right else (207, 34, 46), width=2)
+        for k in range(classes.shape[1]):
+            cls, p = int(classes[i][k]), float(probs[i][k])
+            by = y0 + 4 + k * 17
+            colour = (46, 160, 67) if cls == int(labels[i]) else (207, 34, 46)
+            draw.rectangle([x0 + img + 34, by, x0 + img + 34 + int(90 * p), by + 11], fill=colour)
+            draw.text((x0 + img + 6, by - 1), class_names[cls][:4], fill=(31, 41, 51), font=font)
+            draw.text((x0 + img + 38 + int(90 * p), by - 1), f"{p:.0%}", fill=(82, 96, 109), font=font)
+    return np.asarray(canvas)

@@ -1,0 +1,73 @@
+"""The only Streamlit code of the app: what pages call, gathered here so a page reads `ui.lesson_header(...)`.
+
+- state: this learner's lesson state objects (typed accessors) and widget keys
+- resources: what a server process loads once and shares read-only (toy data, digits, home-card pictures)
+- components: the custom components, from one factory over web/
+- page: page pieces (header, sidebar, links, cards, 'Try this', friendly errors)
+- training: the one training driver, run for this session
+- access: the class's configuration, signing in and out, the class's database
+- challenges: a lesson's challenge panel and submissions
+"""
+
+from playground.ui.access import (
+    access_sidebar,
+    class_config,
+    current_role,
+    signed_in_role,
+    submissions_engine,
+    try_password,
+    write_pending_cookie,
+)
+from playground.ui.challenges import challenge_panel
+from playground.ui.components import (
+    dataset_picker,
+    digit_pad,
+    frame_pump,
+    live_image,
+    network_view,
+    rerun_requested,
+)
+from playground.ui.page import (
+    busy_notice,
+    friendly_errors,
+    lesson_card,
+    lesson_header,
+    lesson_link,
+    lesson_link_target,
+    shared_sidebar,
+    show_seed,
+    try_this,
+)
+from playground.ui.resources import (
+    dataset_thumbnail_png,
+    digit_data,
+    digit_sources,
+    digit_tensors,
+    start_background_work,
+    thumbnails_ready,
+    toy_dataset,
+)
+from playground.ui.state import (
+    adversarial_lesson,
+    digit_lesson,
+    embedding_lesson,
+    existing_playground_lesson,
+    lesson_state,
+    playground_lesson,
+    renew_settings_widgets,
+    session_id,
+    settings_key,
+    widget_key,
+)
+from playground.ui.training import require_digit_model, train
+
+__all__ = [
+    "access_sidebar", "adversarial_lesson", "busy_notice", "challenge_panel", "class_config", "current_role",
+    "dataset_picker", "dataset_thumbnail_png", "digit_data", "digit_lesson", "digit_pad", "digit_sources",
+    "digit_tensors", "embedding_lesson", "existing_playground_lesson", "frame_pump", "friendly_errors",
+    "lesson_card", "lesson_header", "lesson_link", "lesson_link_target", "lesson_state", "live_image",
+    "network_view", "playground_lesson", "renew_settings_widgets", "require_digit_model", "rerun_requested",
+    "session_id", "settings_key", "shared_sidebar", "show_seed", "signed_in_role", "start_background_work",
+    "submissions_engine", "thumbnails_ready", "toy_dataset", "train", "try_password", "try_this", "widget_key",
+    "write_pending_cookie",
+]

@@ -1,0 +1,125 @@
+"""Page pieces every lesson shares: the sidebar's reset and seed, the title and a link's notices, links
+and cards to other lessons, 'Try this' lists, and a clear message instead of a traceback."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+
+from playground import catalog
+from playground.ui.access import class_config
+from playground.ui.resources import thumbnail_png
+from playground.ui.state import SEED_SLOT, reset_lesson
+
+log = logging.getLogger("neural_playground")
+
+# ---------------------------------------------------------------- the shared sidebar
+
+
+def shared_sidebar(lesson_key: str | None) -> None:
+    """Below the navigation: 'reset this lesson' and the seed the lesson uses (filled by the page)."""
+    with st.sidebar:
+        if lesson_key is None:
+            st.session_state[SEED_SLOT] = None
+            return
+        lesson = catalog.lesson_by_key(lesson_key)
+        st.button(
+            "Reset this lesson",
+            icon=":material/restart_alt:",
+            key="sidebar:reset",
+            help=f"Start '{lesson.title}' over: its settings, data and trained networks go back to the defaults.",
+            on_click=reset_lesson,
+            args=(lesson.state_key,),
+            width="stretch",
+        )
+        st.session_state[SEED_SLOT] = st.empty()
+
+
+def show_seed(seed: object, note: str = "") -> None:
+    """Show the seed in use in the sidebar, so a learner can quote it and get the same run (a link's seed
+    is shown as the text it is: escaped, not in backticks, which a seed holding a backtick would close)."""
+    from playground.text import escape_markdown
+
+    slot = st.session_state.get(SEED_SLOT)
+    if slot is not None:
+        slot.caption(f"Seed in use: {escape_markdown(seed)}" + (f" — {note}" if note else ""))
+
+
+# ---------------------------------------------------------------- errors: a message, never a traceback
+
+
+@contextmanager
+def friendly_errors(what: str) -> Iterator[None]:
+    """Turn an unexpected exception into a clear message on the page (details in the server log).
+
+    Streamlit's own rerun/stop signals are BaseExceptions and pass through untouched.
+    """
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the point is to catch everything a learner could trigger
+        log.error("%s failed:\n%s", what, traceback.format_exc())
+        st.error(
+            f"Something went wrong while {what}: {type(exc).__name__}: {exc}. "
+            "Your work in this lesson is kept; try again, or use **Reset this lesson** in the sidebar."
+        )
+
+
+# ---------------------------------------------------------------- layout pieces
+
+
+def lesson_header(lesson_key: str, intro: str | None = None, notices: list[str] | tuple[str, ...] = ()) -> None:
+    """The page title, its one-line summary (or a longer introduction), and under them what a link's
+    values could not be used for (each notice already Markdown-safe)."""
+    lesson = catalog.lesson_by_key(lesson_key)
+    st.title(lesson.title)
+    st.markdown(intro or lesson.summary)
+    for notice in notices:
+        st.warning(notice, icon=":material/link_off:")
+
+
+def lesson_link_target(key: str, shown: tuple[str, ...] | list[str]) -> str | None:
+    """The page a link to lesson `key` opens, or None when the class does not show that lesson."""
+    lesson = catalog.lesson_by_key(key)  # KeyError for a lesson that does not exist: a bug, not a set-up
+    return lesson.script if key in shown else None
+
+
+def lesson_link(key: str, label: str | None = None, icon: str | None = None, container: Any = None) -> bool:
+    """A link to another lesson, left out when this class hides it (st.page_link to a page outside the
+    navigation raises StreamlitPageNotFoundError). Every page links to lessons through this. Returns
+    whether the link is there."""
+    target = lesson_link_target(key, class_config().lessons)
+    if target is not None:
+        (container or st).page_link(target, label=label or catalog.lesson_by_key(key).title, icon=icon)
+    return target is not None
+
+
+def lesson_card(lesson: catalog.Lesson, number: int, start_here: bool = False) -> None:
+    """A home-page card: picture, title, one line, and a link into the lesson."""
+    with st.container(border=True):
+        picture = thumbnail_png(lesson.key)
+        if picture is None:
+            st.container(height=150, border=False).caption("Drawing this picture…")
+        else:
+            st.image(picture, width="stretch")
+        badge = " :blue-badge[Start here]" if start_here else ""
+        st.markdown(f"**{number}. {lesson.title}**{badge}")
+        st.caption(lesson.summary)
+        lesson_link(lesson.key, label="Open the lesson", icon=":material/arrow_forward:")
+
+
+def try_this(items: list[tuple[str, str]]) -> None:
+    """A 'Try this' list: an experiment and what to look for."""
+    with st.expander("Try this", icon=":material/science:", expanded=False):
+        st.markdown("\n".join(f"- **{do}** — {look_for}" for do, look_for in items))
+
+
+
+def busy_notice(players: int) -> None:
+    """Say that the server is busy (many learners share it, or it is slow): pictures come less often."""
+    st.caption(f":material/hourglass_top: busy: sharing the server with {players} learners — pictures "
+               "come a little less often.")
