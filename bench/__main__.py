@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 
@@ -27,4 +28,9 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Run every benchmark, or those named.")
+    parser.add_argument("names", nargs="*", metavar="name", help=f"{', '.join(BENCHMARKS)} (default: all)")
+    chosen = parser.parse_args().names
+    if unknown := [name for name in chosen if name not in BENCHMARKS]:
+        parser.error(f"no benchmark {', '.join(unknown)}; the names are {', '.join(BENCHMARKS)}")
+    sys.exit(main(chosen))

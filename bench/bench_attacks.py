@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from bench.report import header, line
-from playground.adversarial import attacks as A
+from playground.adversarial import attacks as A  # noqa: N812 - the module under test, by one letter
 from playground.digits.mnist import load_mnist5k
 from playground.digits.models import ModelSpec
 from playground.digits.training import DigitTensors, DigitTrainer, TrainConfig
@@ -76,8 +76,8 @@ def browser_figures() -> None:
     the new verdict with its three images and bars (timed inside the page), median of 20 presses."""
     import numpy as np
 
-    from tests.harness import app_and_page, redraw_ms
-    from tests.lesson_page import LessonPage
+    from harness.browser import app_and_page, redraw_ms
+    from harness.lesson_page import LessonPage
 
     with app_and_page() as (server, page):
         lp = LessonPage(page, server.url, "adversarial").open("adversarial")

@@ -81,7 +81,7 @@ def browser_figures(rounds: int = 3) -> None:
     after it (this machine's speed drifts by ±20% from minute to minute, so the two are interleaved and
     the medians compared), and stroke-to-reading time."""
 
-    from tests.harness import app_and_page, wait_idle
+    from harness.browser import app_and_page, wait_idle
 
     d = load_mnist5k()
     data = DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
@@ -114,7 +114,7 @@ def browser_figures(rounds: int = 3) -> None:
 def draw_latency(page, url: str) -> tuple[float, float]:
     """ms from the pointer-up that ends a stroke to the new reading on the page (timed inside the page),
     median and worst of 10 strokes."""
-    from tests.harness import redraw_ms, wait_idle
+    from harness.browser import redraw_ms, wait_idle
 
     # the same session (a new page load would be a new learner, without the network just trained)
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Draw your own digit").click()

@@ -64,7 +64,7 @@ def main() -> None:
     line("our t-SNE of 2,000 digits: 1,000 iterations finished", finished, "s", target=20.0,
          higher_is_better=False, reference=f"CPU {cpu:.1f} s (one thread), KL {tsne.kl_divergence():.3f}")
 
-    from sklearn.manifold import TSNE as SklearnTSNE
+    from sklearn.manifold import TSNE as SklearnTSNE  # noqa: N811 - a class, beside our own TSNE
 
     start = time.perf_counter()
     reference = SklearnTSNE(2, perplexity=30, init="pca", random_state=0)
@@ -108,8 +108,8 @@ def scatter_figures() -> None:
     """In Chromium, the scatter of all 5,000 MNIST-5k digits: hover -> the digit's tooltip, and click ->
     its nearest neighbours listed (median of 5 points each)."""
 
-    from tests.harness import app_and_page, wait_idle
-    from tests.lesson_page import LessonPage
+    from harness.browser import app_and_page, wait_idle
+    from harness.lesson_page import LessonPage
 
     with app_and_page() as (server, page):
         lp = LessonPage(page, server.url, "embeddings").open("embeddings")

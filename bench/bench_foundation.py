@@ -8,7 +8,8 @@ import time
 from playwright.sync_api import sync_playwright
 
 from bench.report import header, line
-from tests.harness import AppServer, launch_browser, wait_idle
+from harness.app_server import AppServer
+from harness.browser import launch_browser, wait_idle
 
 DEEP = ("dataset=spiral&networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true&xTimesY=true"
         "&sinX=true&sinY=true")

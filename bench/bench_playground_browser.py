@@ -7,7 +7,7 @@ import statistics
 import time
 
 from bench.report import header, line
-from tests.harness import app_and_page, wait_idle
+from harness.browser import app_and_page, wait_idle
 
 DEEP = ("dataset=spiral&networkShape=8,8,8,8,8,8&x=true&y=true&xSquared=true&ySquared=true&xTimesY=true"
         "&sinX=true&sinY=true&batchSize=10&activation=tanh")

@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.app_server import AppServer
 from loadtest.client import Learner
 from playground.classroom.server_load import BUSY_PLAYERS
 from playground.paths import REPO_ROOT
-from tests.harness import AppServer
 
 CLASS_SIZE = 30  # a class one process holds at full speed; above it, slower but fair, and the page says so
 FIRST_PAGE_SECONDS = 10.0  # the first page of a learner who arrives while the others play
@@ -56,7 +56,7 @@ def start_servers(processes: int) -> Iterator[Servers]:
         if processes == 1:
             yield Servers(apps, apps[0].url)
             return
-        from tests.services import class_nginx  # the shipped deploy/nginx.conf on loopback
+        from harness.services import class_nginx  # the shipped deploy/nginx.conf on loopback
 
         with class_nginx([app.port for app in apps]) as proxy:
             yield Servers(apps, proxy.url, proxy.certificate)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import AppServer, launch_browser
+from harness.app_server import AppServer
+from harness.browser import launch_browser
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +22,7 @@ def app_server():
 @pytest.fixture(scope="session")
 def postgres_url():
     """One throw-away PostgreSQL for the storage tests of this run (each test leaves it clean)."""
-    from tests.services import postgres_server
+    from harness.services import postgres_server
 
     with postgres_server() as url:
         yield url

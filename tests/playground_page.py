@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlparse
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.harness import after_run, script_runs, wait_idle
+from harness.browser import after_run, script_runs, wait_idle
 
 VIEW = "el.getRootNode().__npv"  # the NetworkView object, from any element of the view
 EPOCH_ZERO = "000,000"
@@ -219,7 +219,7 @@ class PlaygroundPage:
 
     def nudge_slider(self, key: str, presses: int = 1) -> None:
         """Move a data slider (its key is also its URL key) by its step with the keyboard, one step per
-        page run: quicker key presses can leave the page's other widgets out of step (see the report)."""
+        page run: quicker key presses can leave the page's other widgets out of step."""
         thumb = self.key(key).get_by_role("slider")
         for _ in range(abs(presses)):
             thumb.focus()

@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.harness import page_errors, screenshot
-from tests.lesson_page import LessonPage
+from harness.browser import page_errors, screenshot
+from harness.lesson_page import LessonPage
 
 pytestmark = pytest.mark.browser
 

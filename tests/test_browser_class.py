@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from harness.app_server import AppServer
+from harness.browser import page_errors, screenshot, wait_idle, wait_rerun
 from playground.classroom.access import hash_password
-from tests.harness import AppServer, page_errors, screenshot, wait_idle, wait_rerun
 
 pytestmark = pytest.mark.browser
 

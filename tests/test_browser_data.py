@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from harness.browser import page_errors, screenshot, wait_idle
 from playground.paths import DATASETS_DIR
-from tests.harness import page_errors, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 

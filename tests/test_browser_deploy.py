@@ -14,11 +14,12 @@ import tomllib
 import pytest
 from playwright.sync_api import expect
 
+from harness.app_server import AppServer
+from harness.browser import page_errors, screenshot, wait_idle, wait_rerun
+from harness.lesson_page import LessonPage
+from harness.services import class_nginx, postgres_server
 from playground.classroom.access import hash_password
 from playground.paths import REPO_ROOT
-from tests.harness import AppServer, page_errors, screenshot, wait_idle, wait_rerun
-from tests.lesson_page import LessonPage
-from tests.services import class_nginx, postgres_server
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.harness import page_errors, screenshot
-from tests.lesson_page import LessonPage, percent
+from harness.browser import page_errors, screenshot
+from harness.lesson_page import LessonPage, percent
 
 pytestmark = pytest.mark.browser
 

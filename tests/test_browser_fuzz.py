@@ -20,10 +20,10 @@ from urllib.parse import quote, urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
+from harness.browser import after_run, page_errors, wait_idle
+from harness.lesson_page import LessonPage
 from playground.catalog import LESSONS
 from playground.tfplayground.url import HIDABLE, HIDE_SUFFIX, KNOWN_KEYS
-from tests.harness import after_run, page_errors, wait_idle
-from tests.lesson_page import LessonPage
 from tests.test_drawing import _chunk, _png, _url
 
 pytestmark = pytest.mark.browser

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from harness.app_server import running_app
+from harness.browser import page_errors, wait_idle
+from harness.lesson_page import LessonPage
 from playground.catalog import LESSONS
-from tests.harness import page_errors, running_app, wait_idle
-from tests.lesson_page import LessonPage
 
 pytestmark = pytest.mark.browser
 

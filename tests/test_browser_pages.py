@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness.browser import page_errors, screenshot, wait_idle
 from playground.catalog import LESSONS
-from tests.harness import page_errors, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 

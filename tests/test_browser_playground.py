@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.harness import page_errors, screenshot
+from harness.browser import page_errors, screenshot
 from tests.playground_page import EPOCH_ZERO, PlaygroundPage, epoch_text
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def changed_from(read, old, timeout: float = 15.0):
     raise AssertionError(f"still the same after {timeout} s")
 
 
-# ------------------------------------------------------------------------------------------------ 1
+# ------------------------------------------------------------------------------------------------ run controls
 
 
 def test_play_pause_step_reset(pg: PlaygroundPage) -> None:
@@ -73,7 +73,7 @@ def test_play_pause_step_reset(pg: PlaygroundPage) -> None:
     shown = pg.epoch_number()
     time.sleep(1.0)
     assert pg.epoch_number() == shown  # the counter stopped
-    stopped = pg.mounted_epoch()  # (a late training frame may show an epoch or two less: see the report)
+    stopped = pg.mounted_epoch()  # (the last frame drawn may be an epoch or two behind the counter)
     assert stopped > 100
     assert pg.chart_history() > 1
     assert NUMBER.match(pg.test_loss.inner_text()) and NUMBER.match(pg.train_loss.inner_text())
@@ -94,7 +94,7 @@ def test_play_pause_step_reset(pg: PlaygroundPage) -> None:
     assert page_errors(pg.page) == []
 
 
-# ------------------------------------------------------------------------------------------------ 2
+# ------------------------------------------------------------------------------------------------ settings
 
 
 def test_activation_features_layers_and_neurons(pg: PlaygroundPage) -> None:
@@ -227,7 +227,7 @@ def test_data_settings_change_the_points_and_picture(pg: PlaygroundPage) -> None
     screenshot(pg.page, "playground-xor-noise-test-data")
 
 
-# ------------------------------------------------------------------------------------------------ 3
+# ------------------------------------------------------------------------------------------------ shared links
 
 
 def test_a_shared_address_opens_the_same_network(app_server, browser) -> None:
@@ -283,7 +283,7 @@ def test_a_tensorflow_playground_hash_opens_as_is(app_server, page) -> None:
     assert page_errors(page) == []
 
 
-# ------------------------------------------------------------------------------------------------ 4
+# ------------------------------------------------------------------------------------------------ bad links
 
 
 def test_a_bad_address_shows_warnings_and_uses_defaults(app_server, page) -> None:
@@ -304,7 +304,7 @@ def test_a_bad_address_shows_warnings_and_uses_defaults(app_server, page) -> Non
     screenshot(page, "playground-bad-address")
 
 
-# ------------------------------------------------------------------------------------------------ 5
+# ------------------------------------------------------------------------------------------------ editing weights
 
 
 def test_editing_a_weight_and_a_bias(pg: PlaygroundPage) -> None:
@@ -367,7 +367,7 @@ def test_editing_a_weight_and_a_bias(pg: PlaygroundPage) -> None:
     assert page_errors(page) == []
 
 
-# ------------------------------------------------------------------------------------------------ 6
+# ------------------------------------------------------------------------------------------------ adding points
 
 
 def choose_class_to_add(pg: PlaygroundPage, name: str) -> None:
@@ -415,7 +415,7 @@ def test_clicks_add_points_right_after_choosing_a_class(pg: PlaygroundPage) -> N
     click_points(pg, SPOTS[:1], start)
 
 
-# ------------------------------------------------------------------------------------------------ 7
+# ------------------------------------------------------------------------------------------------ code export
 
 
 def test_show_me_the_code(pg: PlaygroundPage) -> None:
@@ -430,7 +430,7 @@ def test_show_me_the_code(pg: PlaygroundPage) -> None:
     assert info.value.suggested_filename == "playground_network.py"
 
 
-# ------------------------------------------------------------------------------------------------ 8
+# ------------------------------------------------------------------------------------------------ many classes
 
 
 def test_three_classes(pg: PlaygroundPage) -> None:
@@ -457,7 +457,7 @@ def test_three_classes(pg: PlaygroundPage) -> None:
     screenshot(pg.page, "playground-three-classes")
 
 
-# ------------------------------------------------------------------------------------------------ 9
+# ------------------------------------------------------------------------------------------------ private sessions
 
 
 def test_each_learner_has_their_own_network(app_server, browser) -> None:
@@ -479,7 +479,7 @@ def test_each_learner_has_their_own_network(app_server, browser) -> None:
         second.close()
 
 
-# ------------------------------------------------------------------------------------------------ 10
+# ------------------------------------------------------------------------------------------------ saving a network
 
 
 def test_run_epochs_then_save_and_open_the_network(pg: PlaygroundPage) -> None:
@@ -487,7 +487,7 @@ def test_run_epochs_then_save_and_open_the_network(pg: PlaygroundPage) -> None:
     pg.open_panel("Training options")
     epochs = page.get_by_label("Run this many epochs")
     epochs.fill("50")
-    # The button runs the number of the page's previous run: it must have seen 50 (see the report).
+    # The button runs the number the page's previous run saw: that run must have seen 50.
     pg.run_after(lambda: epochs.press("Enter"))
     pg.button("run-epochs").click()
     expect(pg.toasts.filter(has_text="Ran to epoch 50.")).to_be_visible(timeout=30_000)

@@ -10,8 +10,9 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from tests.harness import AppServer, page_errors, screenshot
-from tests.lesson_page import LessonPage
+from harness.app_server import AppServer
+from harness.browser import page_errors, screenshot
+from harness.lesson_page import LessonPage
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
-"""Page helpers for the browser tests of the digit lessons (train, look inside, draw), Embeddings and
-Adversarial examples: how to reach a widget, wait for the run an action causes, read a table.
+"""Page helpers for the browser tests and benchmarks of the digit lessons (train, look inside, draw),
+Embeddings and Adversarial examples: how to reach a widget, wait for the run an action causes, read a table.
 
 A learner's session lives as long as the browser tab's connection: `page.goto` starts a new session
 (a new learner), so the tests move between lessons with the sidebar's links (`LessonPage.nav`).
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.harness import after_run, script_runs, wait_idle
+from harness.browser import after_run, script_runs, wait_idle
 
 PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
 

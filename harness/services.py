@@ -1,6 +1,7 @@
-"""Real servers for tests, on 127.0.0.1 only and stopped by their PID: a private PostgreSQL cluster (Debian's
-`postgresql` binaries) and nginx (Debian's `nginx`), each in a temporary directory; and the shipped
-deploy/nginx.conf on loopback, with a throw-away self-signed certificate (Debian's `openssl`)."""
+"""Real servers for tests and the load test, on 127.0.0.1 only and stopped by their PID: a private
+PostgreSQL cluster (Debian's `postgresql` binaries) and nginx (Debian's `nginx`), each in a temporary
+directory; and the shipped deploy/nginx.conf on loopback, with a throw-away self-signed certificate
+(Debian's `openssl`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.harness import free_port
+from harness.app_server import REPO_ROOT, free_port
 
 
 def _postgres_bin() -> Path:
@@ -139,7 +140,7 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
 def deploy_site(app_ports: list[int], certificate: tuple[Path, Path], conf: str = "nginx.conf") -> str:
     """deploy/<conf> for nginx_server: its HTTPS server on {port}, its HTTP one on {http_port}, the given
     certificate, and one upstream per app port (named app1, app2, ... as in the shipped file)."""
-    site = (Path(__file__).resolve().parent.parent / "deploy" / conf).read_text()
+    site = (REPO_ROOT / "deploy" / conf).read_text()
     site = site.replace("listen 443 ssl;", "listen 127.0.0.1:{port} ssl;").replace("listen 80;", "listen 127.0.0.1:{http_port};")
     site = site.replace("/etc/nginx/tls/neural-playground.crt", str(certificate[0]))
     site = site.replace("/etc/nginx/tls/neural-playground.key", str(certificate[1]))
