@@ -4,6 +4,7 @@ by a class's limits, bad values named in a notice as literal text."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -89,3 +90,22 @@ def test_a_class_may_allow_wide_digit_layers_while_the_playground_keeps_its_own_
     class_caps = Limits(max_layers=2, max_neurons=512, max_batch=ADVANCED_LIMITS.max_batch,
                         max_noise=ADVANCED_LIMITS.max_noise)
     assert capped(ADVANCED_LIMITS, class_caps).max_neurons == ADVANCED_LIMITS.max_neurons == 16
+
+
+def test_a_link_is_read_like_every_lessons() -> None:
+    """The url_table reader: unknown keys named (not the other kind's), a repeated key's last value wins,
+    numbers written as the Playground's are."""
+    _, spec, config, notices = parse_digit_query({"kind": "cnn", "hidden": "64", "hiden": "32",
+                                                  "lr": ["0.1", "1e-3"], "batch": "32.0", "kernel": " 3 "})
+    assert (spec.kind, spec.kernel, config.learning_rate, config.batch_size) == ("cnn", 3, 0.001, 32)
+    assert notices == ["Ignored settings this page does not know: hiden."]
+
+
+def test_a_cnn_set_up_goes_round_a_link() -> None:
+    spec = ModelSpec(kind="cnn", filters=(16, 32), kernel=3, pool="avg", activation="elu")
+    config = replace(parse_digit_query({"kind": "cnn"})[2], learning_rate=0.003, batch_size=256, epochs=4, seed=9)
+    query = digit_query("fashion-mnist", spec, config)
+    assert list(query) == ["kind", "source", "filters", "kernel", "pool", "activation", "lr", "batch", "epochs",
+                           "seed"]
+    assert (query["filters"], query["lr"]) == ("16,32", "0.003")
+    assert parse_digit_query(query) == ("fashion-mnist", spec, config, [])
