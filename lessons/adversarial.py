@@ -2,45 +2,51 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from urllib.parse import parse_qsl, urlencode
-
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from playground import ui
 from playground.adversarial import attacks, attacks2d
-from playground.adversarial import lesson as adversarial_lesson
-from playground.adversarial.lesson import AdversarialLesson, digits_to_attack, model_key
+from playground.adversarial.curves import (
+    accuracy_table,
+    comparison_rows,
+    curve_digits,
+    curve_rows,
+    robust_summary,
+    tutorial_rows,
+)
+from playground.adversarial.gallery import gallery_cards
+from playground.adversarial.lesson import (
+    ROBUST_MAX_EPOCHS,
+    AdversarialLesson,
+    View,
+    digits_to_attack,
+    first_digit,
+    within_test_set,
+)
 from playground.adversarial.pictures import attack_map, digit_triptych
-from playground.adversarial.training import GOODFELLOW_ADVERSARIAL_ERROR, AdversarialConfig, adversarial_twin
+from playground.adversarial.training import GOODFELLOW_ADVERSARIAL_ERROR
+from playground.adversarial.url import link_query, parse_link
 from playground.classroom.challenges import check_seven_to_three
 from playground.digits.lesson import DigitLesson
 from playground.digits.pictures import prediction_cards
+from playground.keyed_results import model_key
+from playground.render import charts
 from playground.render.png import data_uri, encode_png
 from playground.render.probability_bars import probability_bars
 from playground.tfplayground.lesson import PlaygroundLesson
 from playground.tfplayground.run import PlaygroundRun
-from playground.tfplayground.settings import PlaygroundSettings
-from playground.training_driver import (
-    Outcome,
-    TrainingLimits,
-    TrainingRun,
-    limit_message,
-)
+from playground.training_driver import TrainingLimits, limit_message
+from playground.url_table import link_params, page_address
 
 LESSON = "adversarial"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
-VIEWS = ["Fool one digit", "Accuracy against ε", "Defend it", "Gallery", "On 2D data", "Why is it so easy?"]
 link_notices: list[str] = []  # what this page run's link could not be used for, shown under the title
 
 
 def lesson_from_link() -> AdversarialLesson:
     """A link (or the class preset) may name the attack: ?digit=…&attack=pgd&eps=0.1&steps=10&target=3."""
-    query = st.query_params.to_dict() or dict(parse_qsl(ui.class_config().presets.get(LESSON, "")))
-    made, digit, notices = adversarial_lesson.parse_link(query)
+    made, digit, notices = parse_link(link_params(st.query_params.to_dict(), ui.class_config().presets.get(LESSON)))
     if digit is not None:
         st.session_state[KEY("digit")] = digit
     link_notices.extend(notices)
@@ -66,7 +72,7 @@ ui.try_this([
     ("On 2D data, raise ε slowly", "the points closest to the boundary cross first."),
 ])
 
-view = st.segmented_control("View", VIEWS, default=VIEWS[0], key=KEY("view"), label_visibility="collapsed")
+view = st.segmented_control("View", list(View), default=View.FOOL, key=KEY("view"), label_visibility="collapsed")
 
 
 def attack_settings(prefix: str, show_target: bool = True) -> None:
@@ -87,32 +93,8 @@ def attack_settings(prefix: str, show_target: bool = True) -> None:
                                      key=KEY(f"{prefix}-target"))
 
 
-def curve_chart(rows: list[dict]) -> alt.Chart:
-    frame = pd.DataFrame(rows)
-    return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("eps:Q", title="ε"), y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        color=alt.Color("curve:N", title=None), strokeDash=alt.StrokeDash("kind:N", title=None),
-        tooltip=["curve", alt.Tooltip("eps:Q", format=".2f"), alt.Tooltip("accuracy:Q", format=".1%")],
-    ).properties(height=320)
-
-
-def tutorial_rows() -> list[dict]:
-    return [{"curve": "PyTorch tutorial's LeNet, FGSM (reference)", "kind": "reference", "eps": e, "accuracy": a}
-            for e, a in attacks.TUTORIAL_CURVE]
-
-
-def attacks_compare(n: int) -> list[dict]:
-    """Both models' FGSM and PGD curves on the first n test digits."""
-    rows = []
-    for name, trainer_ in (("your network", digits.trainer), ("robust twin", lesson.robust)):
-        for attack in ("fgsm", "pgd"):
-            curve = attacks.accuracy_vs_eps(trainer_.model, test_images[:n], test_labels[:n], attack=attack, steps=10)
-            rows += [{"curve": f"{name}, {attack.upper()}", "kind": attack, "eps": e, "accuracy": a} for e, a in curve]
-    return rows
-
-
 # ------------------------------------------------------------------------------------------------ digits
-if view in VIEWS[:4]:
+if view is not None and View(view).attacks_digits:
     ui.require_digit_model(digits)
     trainer = digits.trainer
     model = trainer.model
@@ -131,9 +113,9 @@ def fool_one_digit() -> None:
     sources = ["test digit"] + (["my last drawing"] if digits.last_drawing is not None else [])
     source = c1.radio("Digit", sources, horizontal=True, key=KEY("source"))
     if source == "test digit":
-        st.session_state.setdefault(KEY("digit"), int(np.flatnonzero(test_labels == 7)[0]) if (test_labels == 7).any() else 0)
+        st.session_state.setdefault(KEY("digit"), first_digit(test_labels))
         # a link's digit number within this test set (a smaller set than the link's, or a bad value)
-        st.session_state[KEY("digit")] = min(max(0, int(st.session_state[KEY("digit")])), len(test_labels) - 1)
+        st.session_state[KEY("digit")] = within_test_set(st.session_state[KEY("digit")], len(test_labels))
         index = c2.number_input("Test digit number", 0, len(test_labels) - 1, key=KEY("digit"))
         c3.button("Random digit", key=KEY("random"), on_click=lambda: st.session_state.update(
             {KEY("digit"): int(np.random.default_rng().integers(len(test_labels)))}))
@@ -163,26 +145,22 @@ def fool_one_digit() -> None:
         st.vega_lite_chart(*probability_bars({"original": result.original_probabilities,
                                               "adversarial": result.adversarial_probabilities}, names, height=220),
                            width="stretch")
-    link = {"attack": lesson.attack, "eps": f"{lesson.eps:g}", "steps": str(lesson.steps)}
-    if source == "test digit":
-        link["digit"] = str(index)
-    if lesson.target is not None:
-        link["target"] = str(lesson.target)
+    link = link_query(lesson, int(index) if source == "test digit" else None)
     st.query_params.from_dict(link)  # this attack, as a link
     ui.challenge_panel("seven-to-three",
                        lambda: check_seven_to_three(result, int(index) if source == "test digit" else None),
-                       url="/adversarial?" + urlencode(link))
+                       url=page_address(LESSON, link))
 
 
-if view == VIEWS[0]:
+if view == View.FOOL:
     fool_one_digit()
-elif view == VIEWS[1]:
+elif view == View.CURVE:
     st.markdown("Accuracy on the test digits when every one of them is attacked with the same ε. At ε = 0 it is "
                 "the clean accuracy. The dashed line is the PyTorch tutorial's published FGSM curve for its LeNet "
                 "(a comparable model trained on the full MNIST) — a reference, not your network.")
-    n = min(1000, len(test_labels))
+    n = curve_digits(len(test_labels))
     fgsm_curve = lesson.cached("fgsm-curve", key, lambda: attacks.accuracy_vs_eps(model, test_images[:n], test_labels[:n]))
-    rows = [{"curve": "your network, FGSM", "kind": "yours", "eps": e, "accuracy": a} for e, a in fgsm_curve]
+    rows = curve_rows(fgsm_curve, "your network, FGSM", "yours")
     if st.button(f"Add the PGD curve ({lesson.steps} steps)", key=KEY("pgd-curve"), icon=":material/add_chart:") or \
             lesson.results.has("pgd-curve", key):
         n_pgd = digits_to_attack("pgd", lesson.steps, n)
@@ -190,12 +168,11 @@ elif view == VIEWS[1]:
                         f"Attacking the first {n_pgd} test digits with PGD ({lesson.steps} steps each)…"):
             pgd_curve = lesson.cached("pgd-curve", key, lambda: attacks.accuracy_vs_eps(
                 model, test_images[:n_pgd], test_labels[:n_pgd], attack="pgd", steps=lesson.steps))
-        rows += [{"curve": "your network, PGD", "kind": "yours", "eps": e, "accuracy": a} for e, a in pgd_curve]
-    st.altair_chart(curve_chart(rows + tutorial_rows()), width="stretch")
-    table = pd.DataFrame(rows).pivot(index="eps", columns="curve", values="accuracy")
-    st.dataframe(table.style.format("{:.1%}"), width="stretch")
+        rows += curve_rows(pgd_curve, "your network, PGD", "yours")
+    st.altair_chart(charts.accuracy_curves(rows + tutorial_rows()), width="stretch")
+    st.dataframe(accuracy_table(rows).style.format("{:.1%}"), width="stretch")
 
-elif view == VIEWS[2]:
+elif view == View.DEFEND:
     st.markdown("**Adversarial training** (Goodfellow et al., 2015): train a twin of your network on a mix of "
                 "clean digits and adversarial ones made against it as it learns. Goodfellow et al. report that it "
                 f"cut the error on adversarial examples from {GOODFELLOW_ADVERSARIAL_ERROR['standard']:.1%} to "
@@ -205,45 +182,40 @@ elif view == VIEWS[2]:
                       format_func=str.upper, disabled=lesson.training)
     eps = c2.slider("ε during training", 0.05, 0.3, 0.1, step=0.05, key=KEY("robust-eps"), disabled=lesson.training)
     limits = TrainingLimits.of_class(ui.class_config().limits)
-    top = limits.epochs(20)
+    top = limits.epochs(ROBUST_MAX_EPOCHS)
     epochs = c3.number_input("Epochs", 1, top, min(top, trainer.config.epochs), key=KEY("robust-epochs"),
                              disabled=lesson.training)
-    stale = lesson.robust is not None and lesson.robust_of != id(trainer)
+    stale = lesson.robust_is_stale(trainer)
     if c4.button("Train the robust twin", type="primary", key=KEY("robust-train"), disabled=lesson.training):
-        lesson.robust = adversarial_twin(trainer, AdversarialConfig(attack=attack, eps=eps, steps=5))
-        lesson.robust.config = replace(trainer.config, epochs=limits.epochs(epochs))
-        lesson.robust_of, lesson.training = id(trainer), True
-        lesson.run = TrainingRun.starting(lesson.robust)
+        lesson.start_robust(trainer, attack, eps, epochs, limits)
     if c4.button("Stop", key=KEY("robust-stop"), disabled=not lesson.training):
-        lesson.training = False
+        lesson.stop_robust()
     waiting, progress = st.empty(), st.empty()
     robust = lesson.robust
 
     def show_robust_progress() -> None:
-        progress.progress(min(1.0, robust.epoch / robust.config.epochs),
+        progress.progress(lesson.robust_progress(),
                           text=f"Robust twin: epoch {robust.epoch:.2f} of {robust.config.epochs} "
                                f"({robust.adversarial.describe()})")
 
     if robust is not None and lesson.training:
         outcome = ui.train(robust, lesson.run, limits, progress=show_robust_progress, notice=waiting)
-        if outcome.ends_run:
-            lesson.training = False
-            if outcome is not Outcome.FINISHED:
-                st.toast(limit_message(outcome, limits))
+        if lesson.robust_ran(outcome):
+            if message := limit_message(outcome, limits):
+                st.toast(message)
             st.rerun()
     if robust is not None and not lesson.training and robust.history:
         if stale:
             st.warning("Your digit network changed since this twin was trained; train the twin again to compare fairly.")
-        n = min(1000, len(test_labels))
-        both = lesson.cached("robust-compare", (key, model_key(robust)), lambda: attacks_compare(n))
-        st.altair_chart(curve_chart(both), width="stretch")
-        summary = pd.DataFrame(both).query("eps in [0.0, 0.1]").pivot(index="curve", columns="eps", values="accuracy")
-        summary.columns = ["clean accuracy", "accuracy at ε = 0.1"]
-        st.dataframe(summary.style.format("{:.1%}"), width="stretch")
+        n = curve_digits(len(test_labels))
+        both = lesson.cached("robust-compare", (key, model_key(robust)),
+                             lambda: comparison_rows(model, robust.model, test_images[:n], test_labels[:n]))
+        st.altair_chart(charts.accuracy_curves(both), width="stretch")
+        st.dataframe(robust_summary(both).style.format("{:.1%}"), width="stretch")
     elif robust is None:
         st.caption("No robust twin yet.")
 
-elif view == VIEWS[3]:
+elif view == View.GALLERY:
     attack_settings("gallery", show_target=False)
     n = digits_to_attack(lesson.attack, lesson.steps, len(test_labels))
     gallery = lesson.cached(("gallery", lesson.attack, lesson.eps, lesson.steps), key, lambda: attacks.adversarial_gallery(
@@ -251,31 +223,24 @@ elif view == VIEWS[3]:
     if not gallery:
         st.success(f"No test digit fooled the network at ε = {lesson.eps:.2f}. Raise ε.")
     else:
-        images = np.stack([np.rint(g.adversarial * 255).astype(np.uint8) for g in gallery])
-        probs = attacks.probabilities(model, images).numpy()
-        classes, top = np.argsort(-probs, axis=1)[:, :3], np.sort(probs, axis=1)[:, ::-1][:, :3]
+        cards = gallery_cards(model, gallery)
         st.markdown(f"**{len(gallery)} adversarial digits that fooled your network** (surest mistakes first): "
                     "each was read correctly before the attack; the bars are what it reads now "
                     "(green is the true digit).")
-        st.image(encode_png(prediction_cards(images, np.array([g.label for g in gallery]), classes, top, names, ncols=6)))
+        st.image(encode_png(prediction_cards(cards.images, cards.labels, cards.classes, cards.probabilities, names,
+                                             ncols=6)))
 
 
 # ------------------------------------------------------------------------------------------------ 2D
 def playground_run_for_attacks() -> tuple[PlaygroundRun, str]:
     """The learner's Playground network if there is one, else a small one trained here (seeded)."""
     own: PlaygroundLesson | None = ui.existing_playground_lesson()
-    if own is not None and own.run.problem == "classification":
+    if own is not None and attacks2d.can_attack(own.run):
         return own.run, "your Playground network"
-
-    def train_default() -> PlaygroundRun:
-        run = PlaygroundRun(PlaygroundSettings(dataset="circle", networkShape=[6, 4], noise=10))
-        run.train(300, loss_every_epoch=False)
-        return run
-
-    return lesson.cached("default-2d", ("default",), train_default), "a small network trained here on the circle"
+    return lesson.cached("default-2d", ("default",), attacks2d.default_run), "a small network trained here on the circle"
 
 
-if view == VIEWS[4]:
+if view == View.PLANE:
     run, which = playground_run_for_attacks()
     st.markdown(f"Attacking {which} ({'-'.join(map(str, run.settings.networkShape)) or 'no hidden layer'}). "
                 "FGSM moves every training point by ε in the direction that raises the network's loss (an L∞ step: "
@@ -284,10 +249,9 @@ if view == VIEWS[4]:
     lesson.eps_2d = c1.slider("ε (in the plane's units)", 0.0, 2.0, lesson.eps_2d, step=0.05, key=KEY("eps2d"))
     points, labels = run.train_x, run.train_y
     step = attacks2d.crossings(run, points, labels, lesson.eps_2d)
-    if lesson.chosen_point is None or lesson.chosen_point >= len(points):
-        lesson.chosen_point = int(np.argmin(step.margin_before)) if len(points) else None
+    lesson.keep_chosen_point(step)
     if c2.button("The point nearest the boundary", key=KEY("nearest")):
-        lesson.chosen_point = int(np.argmin(step.margin_before))
+        lesson.chosen_point = attacks2d.nearest_to_boundary(step)
     left, right = st.columns([1.2, 1])
     with left:
         st.image(encode_png(attack_map(run, step, lesson.chosen_point)), width=420,
@@ -295,19 +259,14 @@ if view == VIEWS[4]:
                          "the square is the ε-ball of the point nearest the boundary")
     with right:
         curve = attacks2d.accuracy_vs_eps_2d(run, points, labels)
-        frame = pd.DataFrame(curve, columns=["eps", "accuracy"])
-        st.altair_chart(alt.Chart(frame).mark_line(point=True).encode(
-            x=alt.X("eps:Q", title="ε"), y=alt.Y("accuracy:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            tooltip=[alt.Tooltip("eps:Q", format=".2f"), alt.Tooltip("accuracy:Q", format=".1%")],
-        ).properties(height=260, title="Training accuracy after FGSM"), width="stretch")
-        if len(points):
-            margin = step.margin_before
-            crossed = step.crossed
-            if crossed.any() and (~crossed).any():
-                st.markdown(f"The points that crossed were **{margin[crossed].mean():.2f}** from the boundary on average "
-                            f"(in output units), the others **{margin[~crossed].mean():.2f}**: points near the boundary fall first.")
+        st.altair_chart(charts.accuracy_curve(curve, "Training accuracy after FGSM"), width="stretch")
+        margins = attacks2d.crossing_margins(step)
+        if margins is not None:
+            crossed_margin, other_margin = margins
+            st.markdown(f"The points that crossed were **{crossed_margin:.2f}** from the boundary on average "
+                        f"(in output units), the others **{other_margin:.2f}**: points near the boundary fall first.")
 
-elif view == VIEWS[5]:
+elif view == View.WHY:
     rows = attacks2d.linear_attack_demo()
     st.markdown(
         "Goodfellow et al.'s explanation: take a **linear** model, output w·x. Change every input by at most ε, "
@@ -316,15 +275,7 @@ elif view == VIEWS[5]:
         "large one. A *random* change of the same size mostly cancels out. Networks built from ReLUs and "
         "linear layers behave linearly enough for the same to happen."
     )
-    frame = pd.DataFrame(
-        [{"dimensions": r.dims, "change of the output": r.adversarial_change, "perturbation": "ε·sign(w), adversarial"} for r in rows]
-        + [{"dimensions": r.dims, "change of the output": r.random_change, "perturbation": "random ±ε"} for r in rows]
-    )
-    st.altair_chart(alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("dimensions:Q", scale=alt.Scale(type="log")),
-        y=alt.Y("change of the output:Q", scale=alt.Scale(type="log")),
-        color=alt.Color("perturbation:N", scale=alt.Scale(range=["#cf222e", "#9aa5b1"]), title=None),
-        tooltip=["dimensions", "perturbation", alt.Tooltip("change of the output:Q", format=".3f")],
-    ).properties(height=300, title=f"A linear model, each input changed by at most ε = {rows[0].eps}"), width="stretch")
+    st.altair_chart(charts.linear_attack_growth([r.dims for r in rows], [r.adversarial_change for r in rows],
+                                                [r.random_change for r in rows], rows[0].eps), width="stretch")
     st.caption("Weights drawn at random (seeded). The adversarial change grows like the number of inputs, the random "
                "one like its square root.")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -15,35 +12,11 @@ from playground.render import charts
 from playground.render.png import encode_png
 from playground.text import escape_markdown
 from playground.toydata import generators, learner_csv
-from playground.toydata.generators import Data2D
-from playground.toydata.seedrandom import new_seed_string
+from playground.toydata.lesson import DATASETS, DataLesson, class_counts, dataset_csv
 
 LESSON = "data"
-DEFAULT_SEED = "0.12345"
-DATASET_LABELS = {
-    "circle": "Circle",
-    "xor": "Exclusive or",
-    "gauss": "Two Gaussians",
-    "spiral": "Spiral",
-    "reg-plane": "Plane (regression)",
-    "reg-gauss": "Multi-Gaussian (regression)",
-    "spiral3": "Spiral, 3 arms",
-    "blobs": "Gaussian blobs",
-}
 
-
-@dataclass
-class DataLessonState:
-    """What this learner has chosen on the page."""
-
-    seed: str = DEFAULT_SEED
-    upload: Data2D | None = None  # the last CSV that passed validation; a bad file never replaces it
-    upload_name: str = ""
-    upload_error: str = ""
-    upload_rejected_name: str = ""
-
-
-state = ui.lesson_state(LESSON, DataLessonState)
+state = ui.lesson_state(LESSON, DataLesson)
 key = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
 
 ui.lesson_header(
@@ -62,8 +35,8 @@ with toy_tab:
     with controls:
         name = st.selectbox(
             "Dataset",
-            list(DATASET_LABELS),
-            format_func=DATASET_LABELS.get,
+            DATASETS,
+            format_func=lambda n: generators.dataset_label(n, with_problem=True),
             key=key("dataset"),
         )
         st.image(ui.dataset_thumbnail_png(name), width=100, caption="noise-free preview")
@@ -71,34 +44,26 @@ with toy_tab:
         perc_train = st.slider("Ratio of training to test data (%)", 10, 90, 50, step=10, key=key("perc"))
         n_classes = None
         if name in generators.MULTICLASS_DATASETS:
-            n_classes = st.slider("Classes", 2, 6, 3 if name == "spiral3" else 4, key=key(f"classes-{name}"))
+            n_classes = st.slider("Classes", generators.MIN_MULTICLASS, generators.MAX_MULTICLASS,
+                                  generators.MULTICLASS_DEFAULT_CLASSES[name], key=key(f"classes-{name}"))
         if st.button("Regenerate", icon=":material/casino:", key=key("regenerate"), help="Draw a new seed"):
-            state.seed = new_seed_string()
+            state.regenerate()
             st.rerun()
         st.caption(f"Seed {escape_markdown(state.seed)}: the same seed always gives the same points.")
     with picture, ui.friendly_errors("making the dataset"):
         data, _ = ui.toy_dataset(name, noise, perc_train, state.seed, n_classes)
-        frame = pd.concat(
-            [
-                charts.points_frame(data.train_x, data.train_y, "train", data.class_names),
-                charts.points_frame(data.test_x, data.test_y, "test", data.class_names),
-            ]
-        )
+        frame = charts.train_test_frame(data.train_x, data.train_y, data.test_x, data.test_y, data.class_names)
         st.altair_chart(charts.data_scatter(frame, data.problem, data.class_names), width="content")
         n_train, n_test = len(data.train_y), len(data.test_y)
         if data.problem == "classification":
-            counts = np.bincount(np.concatenate([data.train_y, data.test_y]), minlength=data.n_classes)
+            counts = class_counts(data.n_classes, data.train_y, data.test_y)
             per_class = ", ".join(f"class {c}: {n}" for c, n in zip(data.class_names, counts, strict=True))
             st.markdown(f"**{n_train}** training points, **{n_test}** test points ({per_class}).")
         else:
             st.markdown(f"**{n_train}** training points, **{n_test}** test points; the colour is the target value.")
         st.download_button(
             "Download these points as CSV",
-            data=learner_csv.data_to_csv(
-                np.concatenate([data.train_x, data.test_x]),
-                np.concatenate([data.train_y, data.test_y]),
-                data.class_names,
-            ),
+            data=dataset_csv(data),
             file_name=f"{name}-noise{noise}-seed{state.seed}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -113,12 +78,7 @@ def _validate_upload() -> None:
     uploaded = st.session_state.get(key("upload"))
     if uploaded is None:
         return
-    limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
-    try:
-        state.upload = learner_csv.parse_learner_csv(uploaded.getvalue(), max_bytes=limit, seed=state.seed)
-        state.upload_name, state.upload_error, state.upload_rejected_name = uploaded.name, "", ""
-    except learner_csv.CsvError as error:
-        state.upload_error, state.upload_rejected_name = error.message, uploaded.name
+    state.open_csv(uploaded.name, uploaded.getvalue(), int(st.get_option("server.maxUploadSize")) * 1024 * 1024)
 
 
 with csv_tab:
@@ -135,12 +95,7 @@ with csv_tab:
             st.info(f"Still showing your previous data, **{escape_markdown(state.upload_name, limit=80)}**.")
     if state.upload is not None:
         up = state.upload
-        frame = pd.concat(
-            [
-                charts.points_frame(up.train_x, up.train_y, "train", up.class_names),
-                charts.points_frame(up.test_x, up.test_y, "test", up.class_names),
-            ]
-        )
+        frame = charts.train_test_frame(up.train_x, up.train_y, up.test_x, up.test_y, up.class_names)
         st.success(
             f"**{escape_markdown(state.upload_name, limit=80)}**: {len(up.train_y) + len(up.test_y)} points in "
             f"{up.n_classes} classes ({escape_markdown(', '.join(up.class_names))}), split {len(up.train_y)} "
@@ -187,8 +142,8 @@ with digits_tab:
             counts = pd.DataFrame(
                 {
                     "class": list(digits.class_names),
-                    "train": np.bincount(digits.train_labels, minlength=n_classes),
-                    "test": np.bincount(digits.test_labels, minlength=n_classes),
+                    "train": class_counts(n_classes, digits.train_labels),
+                    "test": class_counts(n_classes, digits.test_labels),
                 }
             )
             right.dataframe(counts, hide_index=True, width="stretch")

@@ -6,17 +6,13 @@ import numpy as np
 import streamlit as st
 
 from playground import catalog, ui
-from playground.digits import inspection as inspect
+from playground.digits import inspection
 from playground.digits.drawing import BadPicture, EmptyDrawing, mnist_from_canvas, picture_from_data_url
 from playground.digits.lesson import MAX_DRAWINGS, DigitLesson
-from playground.digits.pictures import image_grid, ink_on_paper, maps_grid, vector_strip
-from playground.render.png import data_uri, encode_png, upscale
+from playground.digits.pictures import digit_picture, digit_sheet, layer_picture
+from playground.render.png import data_uri, encode_png
 from playground.render.probability_bars import probability_bars
-from playground.training_driver import (
-    TrainingLimits,
-    TrainingRun,
-    limit_message,
-)
+from playground.training_driver import TrainingLimits, limit_message
 
 LESSON = "mnist-draw"
 STATE = catalog.lesson_by_key(LESSON).state_key  # the three digit pages share one state
@@ -42,8 +38,9 @@ ui.try_this([
 ui.require_digit_model(lesson)
 trainer = lesson.trainer
 
-names = ui.digit_data(lesson.trained_on).class_names
-if len(names) != 10 or not names[0].isdigit():
+digits = ui.digit_data(lesson.trained_on)
+names = digits.class_names
+if not digits.classes_are_digits:
     st.warning(f"Your network was trained on {lesson.trained_on}, whose classes are not digits; "
                "drawings are read as those classes.")
 
@@ -52,31 +49,24 @@ def show_reading(digit: np.ndarray | None, note: str) -> None:
     """The digit as the network sees it, what it reads, and every layer's activations. Before anything is
     drawn the same places show a blank digit, `note` and empty bars, so a stroke only changes what is in
     them (the browser updates the page instead of building it)."""
-    if digit is None:
-        layers, p = [], np.zeros(len(names))
-    else:
-        layers, p = inspect.activations(trainer.model, digit)
-    best = int(p.argmax()) if digit is not None else None
+    reading = inspection.read(trainer.model, digit, len(names))
     c1, c2 = st.columns([1, 2])
     with c1:
         blank = np.zeros((28, 28), dtype=np.uint8)
-        st.image(data_uri(encode_png(upscale(ink_on_paper(blank if digit is None else digit), 5))), width=140,
+        st.image(data_uri(encode_png(digit_picture(blank if digit is None else digit, 5))), width=140,
                  caption="As the network sees it (28×28)")
-        if best is None:
+        if reading.best is None:
             st.markdown(note)
         else:
-            st.markdown(f"### Read as **{names[best]}**")
-            st.caption(f"{p[best]:.0%} sure" + (" — not very sure" if p[best] < 0.6 else ""))
+            st.markdown(f"### Read as **{names[reading.best]}**")
+            st.caption(f"{reading.confidence:.0%} sure" + (" — not very sure" if reading.unsure else ""))
     with c2:
-        st.vega_lite_chart(*probability_bars({"probability": p}, names, highlight=best, height=190), width="stretch")
-    for layer in layers:
+        st.vega_lite_chart(*probability_bars({"probability": reading.probabilities}, names, highlight=reading.best,
+                                             height=190), width="stretch")
+    for layer in reading.layers:
         v = layer.values
-        if layer.is_map:
-            st.caption(f"{layer.name}: {v.shape[0]} feature maps")
-            st.image(data_uri(encode_png(maps_grid(v, ncols=min(16, v.shape[0]), scale=max(1, 42 // v.shape[1])))))
-        else:
-            st.caption(f"{layer.name}: {v.shape[0]} numbers")
-            st.image(data_uri(encode_png(vector_strip(v, cell=10 if v.shape[0] <= 64 else 6))))
+        st.caption(f"{layer.name}: {v.shape[0]} feature maps" if layer.is_map else f"{layer.name}: {v.shape[0]} numbers")
+        st.image(data_uri(encode_png(layer_picture(v, map_side=42, cells=(10, 6)))))
 
 
 @st.fragment
@@ -108,28 +98,25 @@ def draw_and_read() -> None:
             and digit is not None and lesson.add_drawing(digit, int(label)):
         st.toast(f"Added a {names[label]}: {len(lesson.extra)} drawings of yours.")
         st.rerun()  # the whole page: the list of your drawings below changes too
-    counts = lesson.drawing_counts()
-    c3.markdown("Your drawings: " + (", ".join(f"{names[i]}: {n}" for i, n in enumerate(counts) if n) or "none yet"))
+    c3.markdown("Your drawings: " + (lesson.drawing_counts_text(names) or "none yet"))
 
 
 draw_and_read()
 if len(lesson.extra):
-    mine = np.stack(lesson.extra.images)
-    readings = trainer.probabilities(mine).argmax(axis=1)
-    right = readings == np.asarray(lesson.extra.labels)
-    st.image(encode_png(upscale(image_grid(ink_on_paper(mine[-30:]), ncols=15, pad=2), 2)),
+    right = lesson.drawings_read_right()
+    st.image(encode_png(digit_sheet(np.stack(lesson.extra.images[-30:]), ncols=15)),
              caption=f"Your latest drawings — the network reads {right.sum()} of {len(right)} correctly now")
     r1, r2 = st.columns([1, 3])
     if r1.button("Retrain with my drawings", type="primary", icon=":material/model_training:", key=KEY("retrain"),
                  disabled=lesson.training):
         # through the training driver, as every training: the class's slot and limits apply
         limits = TrainingLimits.of_class(ui.class_config().limits)
-        trainer.extra = lesson.extra
-        trainer.continue_for(limits.epochs(2))
+        run = lesson.teach_drawings(limits.epochs(2))
         with st.spinner("Training two more epochs with your drawings mixed in…"):
-            outcome = ui.train(trainer, TrainingRun.starting(trainer), limits)
-        after = trainer.probabilities(mine).argmax(axis=1) == np.asarray(lesson.extra.labels)
+            outcome = ui.train(trainer, run, limits)
+        after = lesson.drawings_read_right()
+        limit = limit_message(outcome, limits)
         st.success(f"Now {after.sum()} of {len(after)} of your drawings are read correctly "
                    f"(before: {right.sum()}); test accuracy {trainer.history[-1].test_accuracy:.1%}."
-                   + (f" {limit_message(outcome, limits)}" if limit_message(outcome, limits) else ""))
+                   + (f" {limit}" if limit else ""))
     r2.button("Forget my drawings", key=KEY("forget-drawings"), on_click=lesson.clear_drawings)

@@ -2,53 +2,47 @@
 
 from __future__ import annotations
 
-import time
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
-import numpy as np
 import streamlit as st
 
 from playground import ui
 from playground.classroom.challenges import check_spiral_small
-from playground.classroom.server_load import PICTURE_TURNS, PLAYERS, server_busy
-from playground.engine2d.activations import ACTIVATIONS, TF_ACTIVATIONS
+from playground.engine2d.activations import ACTIVATIONS
 from playground.engine2d.activations import LABELS as ACTIVATION_LABELS
 from playground.engine2d.export_code import pytorch_script
-from playground.render.png import data_uri
-from playground.tfplayground import network_file
-from playground.tfplayground.hidden_space import hidden_space_png, layer_choices
-from playground.tfplayground.lesson import PlaygroundLesson
-from playground.tfplayground.settings import LEARNING_RATES, REGULARIZATION_RATES
+from playground.tfplayground import hidden_space, network_file
+from playground.tfplayground.lesson import Panel, PlaygroundLesson
+from playground.tfplayground.player import Player
+from playground.tfplayground.settings import (
+    ACTIVATION_CHOICES,
+    LEARNING_RATES,
+    LOSSES,
+    OPTIMIZERS,
+    PROBLEMS,
+    REGULARIZATION_RATES,
+    REGULARIZATIONS,
+    SPEEDS,
+    dataset_choices,
+    with_current,
+)
 from playground.tfplayground.url import to_query
-from playground.tfplayground.view import CHANNEL, frame_payload, mount_payload, valid_selection
-from playground.toydata import generators, learner_csv
+from playground.tfplayground.view import mount_payload
+from playground.toydata import generators
+from playground.training_driver import Outcome
 
 LESSON = "playground"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
 SKEY = lambda name: ui.settings_key(LESSON, name)  # noqa: E731  (widgets that show a setting)
-SPACE_CHANNEL = "playground-space"
-DATASET_LABELS = {
-    "circle": "Circle", "xor": "XOR", "gauss": "Gauss", "spiral": "Spiral",
-    "spiral3": "Spirals", "blobs": "Blobs", "reg-plane": "Plane", "reg-gauss": "Bumps",
-}
-# Pictures per second the whole server aims to send: when many learners play, each gets a fair share.
-# speed -> (epochs per frame, seconds per frame); None = as many epochs as fit in the frame
-SPEED_PLAN = {"slow-motion": (1, 0.6), "slow": (1, 0.1), "normal": (1, 1 / 60), "fast": (12, 1 / 30),
-              "fastest": (None, 1 / 25)}
 SPEED_LABELS = {"slow-motion": "Slow motion", "slow": "Slow", "normal": "Like TF", "fast": "Fast",
                 "fastest": "Fastest"}
-PANELS = ["How each layer bends the space", "Training options", "Show me the code", "Your data",
-          "Save and open", "Per-layer activations"]
-
+LOSS_LABELS = {"squared": "Squared error (TF)", "cross-entropy": "Cross-entropy"}
+OPTIMIZER_LABELS = {"sgd": "SGD (TF)", "momentum": "SGD with momentum", "adam": "Adam"}
 
 
 def new_lesson() -> PlaygroundLesson:
     """From the link's settings, or the class's preset for this lesson, or TF's defaults."""
-    query = st.query_params.to_dict()
-    preset = ui.class_config().presets.get(LESSON)
-    if not query and preset:
-        query = dict(parse_qsl(preset, keep_blank_values=True))
-    return PlaygroundLesson.from_query(query)
+    return PlaygroundLesson.from_query(st.query_params.to_dict(), preset=ui.class_config().presets.get(LESSON))
 
 
 lesson: PlaygroundLesson = ui.playground_lesson(new_lesson)
@@ -69,8 +63,7 @@ if lesson.sync_widgets:  # settings came from a link, a file or a reset: every w
     ui.renew_settings_widgets(LESSON)
     lesson.sync_widgets = False
 run = lesson.run
-s = run.settings
-ui.show_seed(s.seed)
+ui.show_seed(run.settings.seed)
 
 ui.lesson_header(
     LESSON,
@@ -111,25 +104,23 @@ def top_bar(run, hidden: set[str]) -> None:
         bar[2].button("Step", icon=":material/skip_next:", key=KEY("step"), on_click=lesson.step_once,
                       help="Train one epoch, then pause.", width="stretch")
     if "learningRate" not in hidden:
-        rates = sorted(set(LEARNING_RATES) | {s.learningRate})
+        rates = with_current(LEARNING_RATES, s.learningRate)
         bar[3].selectbox("Learning rate", rates, index=rates.index(s.learningRate), key=SKEY("learningRate"),
                          on_change=changed, args=("learningRate",), format_func=lambda v: f"{v:g}")
     if "activation" not in hidden:
-        acts = list(TF_ACTIVATIONS) + [a for a in ACTIVATIONS if a not in TF_ACTIVATIONS]
-        bar[4].selectbox("Activation", acts, index=acts.index(s.activation),
+        bar[4].selectbox("Activation", ACTIVATION_CHOICES, index=ACTIVATION_CHOICES.index(s.activation),
                          key=SKEY("activation"), on_change=changed, args=("activation",), format_func=ACTIVATION_LABELS.get)
     if "regularization" not in hidden:
-        bar[5].selectbox("Regularization", ["none", "L1", "L2"], index=["none", "L1", "L2"].index(s.regularization),
+        bar[5].selectbox("Regularization", REGULARIZATIONS, index=REGULARIZATIONS.index(s.regularization),
                          key=SKEY("regularization"), on_change=changed,
                          args=("regularization",), format_func=lambda v: "None" if v == "none" else v)
     if "regularizationRate" not in hidden:
-        reg_rates = sorted(set(REGULARIZATION_RATES) | {s.regularizationRate})
+        reg_rates = with_current(REGULARIZATION_RATES, s.regularizationRate)
         bar[6].selectbox("Regularization rate", reg_rates, index=reg_rates.index(s.regularizationRate),
                          key=SKEY("regularizationRate"), on_change=changed, args=("regularizationRate",),
                          format_func=lambda v: f"{v:g}")
     if "problem" not in hidden:
-        bar[7].selectbox("Problem type", ["classification", "regression"],
-                         index=["classification", "regression"].index(s.problem), key=SKEY("problem"), on_change=changed,
+        bar[7].selectbox("Problem type", PROBLEMS, index=PROBLEMS.index(s.problem), key=SKEY("problem"), on_change=changed,
                          args=("problem",), format_func=str.capitalize)
 
 
@@ -138,21 +129,20 @@ def data_column(run, hidden: set[str]) -> None:
     s = run.settings
     st.markdown("**Data**")
     if "dataset" not in hidden:
-        regression = s.problem == "regression"
-        names = list(generators.REGRESS_DATASETS if regression else generators.CLASSIFY_DATASETS + generators.MULTICLASS_DATASETS)
-        ui.dataset_picker(names, DATASET_LABELS, None if run.uploaded is not None else s.current_dataset(),
-                          key=KEY("datasets"),
-                          on_pick=lambda name: lesson.apply_settings(**{"regDataset" if regression else "dataset": name}))
+        ui.dataset_picker(list(dataset_choices(s.problem)), generators.DATASET_LABELS,
+                          None if run.uploaded is not None else s.current_dataset(),
+                          key=KEY("datasets"), on_pick=lesson.pick_dataset)
     if run.uploaded is not None:
         st.caption("Training on your CSV file (see *Your data* below).")
-    if s.current_dataset() in generators.MULTICLASS_DATASETS and s.problem == "classification" and run.uploaded is None:
-        st.slider("Classes", 2, 6, s.numClasses, key=SKEY("numClasses"), on_change=changed, args=("numClasses",))
+    if run.class_count_adjustable:
+        st.slider("Classes", generators.MIN_MULTICLASS, generators.MAX_MULTICLASS, s.numClasses,
+                  key=SKEY("numClasses"), on_change=changed, args=("numClasses",))
     if "percTrainData" not in hidden:
         st.slider("Ratio of training to test data", 10, 90, s.percTrainData, step=10, key=SKEY("percTrainData"),
                   on_change=changed,
                   args=("percTrainData",), format="%d%%")
     if "noise" not in hidden:
-        st.slider("Noise", 0, max(50, s.noise), s.noise, step=5, key=SKEY("noise"), on_change=changed, args=("noise",))
+        st.slider("Noise", 0, s.noise_slider_top(), s.noise, step=5, key=SKEY("noise"), on_change=changed, args=("noise",))
     if "batchSize" not in hidden:
         st.slider("Batch size", 1, s.limits().max_batch, s.batchSize, key=SKEY("batchSize"), on_change=changed,
                   args=("batchSize",))
@@ -166,67 +156,31 @@ def data_column(run, hidden: set[str]) -> None:
 
 # ------------------------------------------------------------------------------------------------ live view
 def play(pump, busy) -> None:
-    """Train and stream pictures until paused, or until the learner does something: then this run ends
-    so that the click is answered, and the next run plays on (all state lives in the session). Each
-    picture waits for its turn (server_load.PICTURE_TURNS): a crowded server serves every player in turn."""
-    run = lesson.run
-    epochs, own_frame_seconds = SPEED_PLAN[run.settings.speed]
-    per_frame, sent, frames, me, told = epochs or 5, run.epoch, 0, ui.session_id(), None
-    while True:
-        players = PLAYERS.playing(me)
-        crowded = server_busy(players)
-        if told is None or crowded != told[0] or (crowded and abs(players - told[1]) >= 5):
-            told = (crowded, players)  # said before the first picture, and again when it changes
-            if crowded:
-                with busy:
-                    ui.busy_notice(players)
-            else:
-                busy.empty()
-        # wait for this player's turn, looking for a click 4 times a second (a waiting loop costs nothing)
-        if not PICTURE_TURNS.take(me, timeout=0.25, players=players):
-            if ui.rerun_requested():
-                return
-            continue
-        start = time.perf_counter()
-        try:
-            n = per_frame if lesson.stop_epoch is None else max(0, min(per_frame, lesson.stop_epoch - run.epoch))
-            run.train(n, loss_every_epoch=n <= 1)
-            train_seconds = time.perf_counter() - start
-            events = {CHANNEL: frame_payload(run, valid_selection(run, lesson.selected), history_from=sent,
-                                             seq=lesson.next_frame())}
-            sent, frames = run.epoch, frames + 1
-            if st.session_state.get(KEY("panel")) == PANELS[0] and frames % 3 == 0:
-                events[SPACE_CHANNEL] = {"src": data_uri(hidden_space_png(run, *lesson.space))}
-            with pump:
-                ui.frame_pump(events)
-        finally:
-            PICTURE_TURNS.done(me)
-        if ui.rerun_requested():  # a click is waiting: end this run so it is answered (play goes on)
-            return
-        done = lesson.stop_epoch is not None and run.epoch >= lesson.stop_epoch
-        reached = lesson.stop_loss is not None and run.scores().test_loss <= lesson.stop_loss
-        if done or reached:
-            lesson.playing, lesson.stop_epoch = False, None
-            lesson.message = (f"Stopped at epoch {run.epoch:,}: the test loss reached {lesson.stop_loss:g}."
-                              if reached else f"Ran to epoch {run.epoch:,}.")
-            st.rerun(scope="app")
-        if epochs is None:  # fastest: fill most of its own frame time with training (a short turn when crowded)
-            budget = 0.7 * (min(own_frame_seconds, 0.01) if crowded else own_frame_seconds)
-            per_frame = max(1, min(500, int(per_frame * budget / max(train_seconds, 1e-4))))
-        while time.perf_counter() - start < own_frame_seconds:  # its own pace (a slow speed); clicks at once
-            if ui.rerun_requested():
-                return
-            time.sleep(min(0.05, max(0.0, own_frame_seconds - (time.perf_counter() - start))))
+    """Train and stream pictures (tfplayground.player) until paused, or until the learner does something:
+    then this run ends so that the click is answered, and the next run plays on."""
+
+    def send(events: dict[str, dict]) -> None:
+        with pump:
+            ui.frame_pump(events)
+
+    def tell_busy(players: int | None) -> None:
+        if players is None:
+            busy.empty()
+        else:
+            with busy:
+                ui.busy_notice(players)
+
+    outcome = Player(lesson, ui.session_id()).play(send, ui.rerun_requested, tell_busy,
+                                                   space_shown=st.session_state.get(KEY("panel")) == Panel.SPACE)
+    if outcome is Outcome.REACHED:  # "Run this many epochs" or the loss target: the whole page shows it
+        st.rerun(scope="app")
 
 
 @st.fragment
 def live_playground() -> None:
     """Everything a learner plays with: a change here reruns only this part of the page, and the
     network view is sent first, so the new picture is on screen as soon as possible."""
-    structure_panel = st.session_state.get(KEY("panel")) in (PANELS[0], PANELS[2], PANELS[5])
-    redraw_all = lesson.data_changed or (lesson.structure_changed and structure_panel)
-    lesson.data_changed = lesson.structure_changed = False
-    if redraw_all:  # the sidebar's seed, or an open panel about the layers, must show the change
+    if lesson.whole_page_outdated(st.session_state.get(KEY("panel"))):  # the sidebar's seed, an open panel
         st.rerun(scope="app")
     if lesson.message:
         st.toast(lesson.message, icon=":material/info:")
@@ -250,22 +204,18 @@ def live_playground() -> None:
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     if lesson.playing:
-        try:
-            play(pump, busy)
-        finally:
-            PLAYERS.stopped(ui.session_id())
-            PICTURE_TURNS.leave(ui.session_id())
+        play(pump, busy)
 
 
 def view_controls(run) -> None:
     """Under the picture: the speed, and adding points by clicking (the ConvNetJS way)."""
     below = st.columns([1.3, 2, 1])
-    below[0].select_slider("Speed", list(SPEED_LABELS), value=run.settings.speed, key=SKEY("speed"),
+    below[0].select_slider("Speed", SPEEDS, value=run.settings.speed, key=SKEY("speed"),
                            format_func=SPEED_LABELS.get,
                            on_change=changed, args=("speed",),
                            help="Slow motion shows every epoch; Fastest trains as many epochs per picture as fit.")
     if run.problem == "classification":
-        options = [None] + list(range(run.n_classes))
+        options = lesson.add_mode_choices()
         mode = lesson.add_mode if lesson.add_mode in options else None
         # the choice takes effect in its callback, before the view above is drawn again
         below[1].radio(
@@ -283,14 +233,13 @@ def view_controls(run) -> None:
 live_playground()
 
 # ------------------------------------------------------------------------------------------------ panels
-# One panel at a time (not tabs): only the chosen one is computed and sent, which keeps the page
-# light while the pictures stream.
-panel = st.segmented_control("More", PANELS, key=KEY("panel"), label_visibility="collapsed")
-if panel == PANELS[0]:
-    choices = layer_choices(run)
+
+
+def space_panel(run) -> None:
+    choices = hidden_space.layer_choices(run)
     layers = [c[0] for c in choices]
     layer, a, b = lesson.space
-    layer = layer if layer in layers else layers[min(1, len(layers) - 1)]
+    layer = hidden_space.shown_layer(run, layer)
     left, right = st.columns([1, 2])
     with left:
         st.markdown("Every layer maps the plane to a new space, one axis per neuron. Here the plane's grid "
@@ -299,7 +248,7 @@ if panel == PANELS[0]:
         layer = st.selectbox("Layer", layers, index=layers.index(layer), format_func=dict(choices).get,
                              key=KEY("space-layer"))
         n = int(run.network.sizes[layer])
-        names = (lambda i: run.features[i]) if layer == 0 else (lambda i: f"neuron {i + 1}")
+        names = lambda i: hidden_space.axis_label(run, layer, i)  # noqa: E731
         a = st.selectbox("Horizontal axis", range(n), index=min(a, n - 1), format_func=names, key=KEY(f"space-a{layer}"))
         b = st.selectbox("Vertical axis", range(n), index=min(b, n - 1), format_func=names, key=KEY(f"space-b{layer}"))
         lesson.space = (layer, a, b)
@@ -307,19 +256,19 @@ if panel == PANELS[0]:
         if n == 1:
             st.caption("This layer has one neuron: its space is a line.")
     with right:
-        ui.live_image(hidden_space_png(run, layer, a, b), SPACE_CHANNEL, key=KEY("space-image"),
+        ui.live_image(hidden_space.hidden_space_png(run, layer, a, b), hidden_space.CHANNEL, key=KEY("space-image"),
                       alt="the grid and the data as two neurons see them")
-elif panel == PANELS[1]:
+
+
+def options_panel(run) -> None:
+    s = run.settings
     c1, c2, c3 = st.columns(3)
     with c1:
-        if run.problem == "classification" and run.n_classes == 2:
-            st.selectbox("Loss", ["squared", "cross-entropy"], index=["squared", "cross-entropy"].index(s.loss),
-                         key=SKEY("loss"), on_change=changed, args=("loss",),
-                         format_func={"squared": "Squared error (TF)", "cross-entropy": "Cross-entropy"}.get)
-        st.selectbox("Optimiser", ["sgd", "momentum", "adam"], index=["sgd", "momentum", "adam"].index(s.optimizer),
-                     key=SKEY("optimizer"), on_change=changed,
-                     args=("optimizer",),
-                     format_func={"sgd": "SGD (TF)", "momentum": "SGD with momentum", "adam": "Adam"}.get)
+        if run.loss_adjustable:
+            st.selectbox("Loss", LOSSES, index=LOSSES.index(s.loss),
+                         key=SKEY("loss"), on_change=changed, args=("loss",), format_func=LOSS_LABELS.get)
+        st.selectbox("Optimiser", OPTIMIZERS, index=OPTIMIZERS.index(s.optimizer),
+                     key=SKEY("optimizer"), on_change=changed, args=("optimizer",), format_func=OPTIMIZER_LABELS.get)
     with c2:
         st.number_input("Run this many epochs", 1, 100_000, 100, key=KEY("run-n"))
         # the callback reads the box itself: a number typed just before the click arrives with the click
@@ -330,7 +279,9 @@ elif panel == PANELS[1]:
                                            format="%.3f", key=KEY("stop-loss"), placeholder="no target")
         st.toggle("Advanced limits", s.advanced, key=SKEY("advanced"), on_change=changed, args=("advanced",),
                   help="Up to 10 hidden layers of 16 neurons, and batches of up to 100.")
-elif panel == PANELS[2]:
+
+
+def code_panel(run) -> None:
     st.markdown("The network as it is now — its layers and its current weights — as a PyTorch script you can "
                 "copy and run. It gives the same outputs as the picture above.")
     script = pytorch_script(run.network, run.features, class_names=run.class_names, problem=run.problem,
@@ -338,7 +289,9 @@ elif panel == PANELS[2]:
     st.download_button("Download the script", script, file_name="playground_network.py", mime="text/x-python",
                        icon=":material/download:", key=KEY("download-code"))
     st.code(script, language="python", line_numbers=True)
-elif panel == PANELS[3]:
+
+
+def data_panel(run) -> None:
     st.markdown("Train on a dataset of your own: a CSV file with the columns **x**, **y** and **label** "
                 "(whole-number classes). Or download the points used now.")
     limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
@@ -349,15 +302,14 @@ elif panel == PANELS[3]:
     if run.uploaded is not None:
         st.success(f"Training on your data: {len(run.train_y)} training and {len(run.test_y)} test points.")
     if run.problem == "classification":
-        st.download_button(
-            "Download the points as CSV",
-            learner_csv.data_to_csv(np.concatenate([run.train_x, run.test_x]),
-                                    np.concatenate([run.train_y, run.test_y]), run.class_names),
-            file_name="playground_points.csv", mime="text/csv", icon=":material/download:", key=KEY("download-points"))
+        st.download_button("Download the points as CSV", run.points_csv(), file_name="playground_points.csv",
+                           mime="text/csv", icon=":material/download:", key=KEY("download-points"))
     st.text_input("Open a TensorFlow Playground link", key=KEY("tf-link"),
                   on_change=lambda: lesson.open_link(st.session_state.get(KEY("tf-link"), "")),
                   placeholder="https://playground.tensorflow.org/#activation=tanh&batchSize=10&…")
-elif panel == PANELS[4]:
+
+
+def file_panel(run) -> None:
     st.markdown("Save the trained network (its settings and its weights) to a file, and open it again later.")
     st.download_button("Download this network",
                        network_file.dump_network(run.network, run.features, to_query(run.settings), run.epoch),
@@ -367,7 +319,10 @@ elif panel == PANELS[4]:
                      on_change=uploaded, args=("network-file", lesson.open_network_file))
     if lesson.file_error:
         st.error(lesson.file_error, icon=":material/error:")
-elif panel == PANELS[5]:
+
+
+def activations_panel(run) -> None:
+    s = run.settings
     st.markdown("Each hidden layer can have its own activation function.")
     columns = st.columns(max(1, min(5, len(s.networkShape))))
     for i, act in enumerate(s.hidden_activations()):
@@ -377,3 +332,12 @@ elif panel == PANELS[5]:
             on_change=lambda i=i: lesson.set_layer_activation(i, st.session_state[SKEY(f"layer-act{i}")]))
     if not s.networkShape:
         st.caption("There is no hidden layer: add one with + above the network.")
+
+
+PANEL_BODIES = {Panel.SPACE: space_panel, Panel.OPTIONS: options_panel, Panel.CODE: code_panel,
+                Panel.DATA: data_panel, Panel.FILE: file_panel, Panel.ACTIVATIONS: activations_panel}
+# One panel at a time (not tabs): only the chosen one is computed and sent, which keeps the page
+# light while the pictures stream.
+panel = st.segmented_control("More", list(Panel), key=KEY("panel"), label_visibility="collapsed")
+if panel is not None:
+    PANEL_BODIES[Panel(panel)](run)

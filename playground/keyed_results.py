@@ -28,3 +28,8 @@ class KeyedResults:
     def forget(self, prefix: str = "") -> None:
         """Drop the results whose name starts with `prefix` (all of them by default)."""
         self._kept = {name: hit for name, hit in self._kept.items() if not name.startswith(prefix)} if prefix else {}
+
+
+def model_key(trainer: object) -> tuple:
+    """Identifies a trained model's current state (a new trainer, or more training, changes it)."""
+    return (id(trainer), getattr(trainer, "version", 0))

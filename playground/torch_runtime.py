@@ -15,7 +15,7 @@ import torch
 # PyTorch imports its compiler stack lazily, on the first optimiser made; two threads doing that at once
 # (the start-up thread drawing the home cards and a learner's page) can see it half-initialised
 # ("operator ... does not exist"). Importing it here, under this module's import lock, does it once.
-import torch._dynamo  # noqa: F401, E402
+import torch._dynamo
 
 _ENV = "NP_TORCH_THREADS"
 

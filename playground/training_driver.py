@@ -4,7 +4,10 @@ pauses briefly between slices so that other learners get through (no Streamlit h
 
 Every training a learner starts goes through `run_training`, so a class's limits hold for each training
 path by construction: train a digit recogniser, the quick network of the other digit lessons, the robust
-twin, the retrain with drawings, the embeddings recorder, and any lesson to come.
+twin, the retrain with drawings, the embeddings recorder, and any lesson to come. The Playground's play is
+the one loop outside it, by design: its milliseconds of 2D training take picture turns, not slots, and the
+class's epochs and seconds per run are not its units (tfplayground.player says how it relates; it returns
+this module's Outcome).
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ class Outcome(enum.Enum):
     """Why run_training returned."""
 
     FINISHED = "finished"  # the trainer trained all its epochs
-    REACHED = "reached"  # it reached the caller's until_epoch
+    REACHED = "reached"  # it reached the caller's until_epoch (the Playground: the learner's epochs or loss target)
     STOPPED = "stopped"  # should_stop(): the page has a click to answer (the run may go on afterwards)
     WAITING = "waiting"  # should_stop() while still waiting for a slot: nothing trained
     TIME_LIMIT = "time limit"  # the class's seconds per run are used up

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.adversarial import attacks as A
+from playground.adversarial import attacks as A  # noqa: N812 - the module under test, by one letter
 from playground.adversarial.training import (
     AdversarialConfig,
     AdversarialTrainer,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.adversarial import attacks2d as A
+from playground.adversarial import attacks2d as A  # noqa: N812 - the module under test, by one letter
 from playground.engine2d.features import FEATURES, feature_matrix, ordered
 from playground.engine2d.network import Network2D
 from playground.tfplayground.run import PlaygroundRun

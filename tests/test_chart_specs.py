@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playground.render.charts import training_curves
+from playground.render import charts
+from playground.render.charts import (
+    CONFUSION_SELECTION,
+    chosen_cell,
+    class_accuracy_chart,
+    confusion_chart,
+    training_curves,
+)
+from playground.render.colors import INK_HEX, POSITIVE_HEX
 from playground.render.probability_bars import probability_bars
 
 NAMES = tuple(str(i) for i in range(10))
@@ -54,3 +62,125 @@ def test_training_curves_keep_one_spec_while_the_numbers_grow() -> None:
     alt.HConcatChart.from_dict({**spec, "data": {"values": data.to_dict("records")}}, validate=True)
     assert '"data"' not in str(spec).replace("'", '"')  # every view reads the data the page gives it
     assert training_curves(history.iloc[:1])[1] == spec
+
+
+def test_the_confusion_chart_has_a_cell_per_pair_and_a_click_selects_one() -> None:
+    confusion = np.arange(100).reshape(10, 10)
+    spec = confusion_chart(confusion, NAMES).to_dict(validate=True)
+    cells = spec["datasets"][spec["data"]["name"]]
+    assert len(cells) == 100
+    assert {"true": "3", "predicted": "5", "count": 35, "t": 3, "p": 5} in cells
+    heat, text = spec["layer"]
+    assert heat["mark"]["type"] == "rect" and text["mark"]["type"] == "text"
+    for axis, title in (("x", "predicted"), ("y", "true label")):
+        assert heat["encoding"][axis]["sort"] == list(NAMES) and heat["encoding"][axis]["title"] == title
+    assert heat["encoding"]["stroke"]["condition"] == {"param": CONFUSION_SELECTION, "value": INK_HEX}
+    assert text["encoding"]["color"]["value"] == INK_HEX  # dark numbers on light cells, white on dark ones
+    [param] = spec["params"]
+    assert param["name"] == CONFUSION_SELECTION and param["select"] == {"type": "point", "fields": ["t", "p"],
+                                                                        "on": "click"}
+    # the browser's tooltip (and the browser test) reads "predicted: …; true label: …; count: …"
+    assert [t["field"] for t in heat["encoding"]["tooltip"]] == ["true", "predicted", "count"]
+
+
+def test_a_click_on_the_confusion_chart_reads_back_as_a_cell() -> None:
+    assert chosen_cell({CONFUSION_SELECTION: [{"t": 4, "p": 9}]}) == (4, 9)
+    assert chosen_cell({CONFUSION_SELECTION: [{"t": 2.0, "p": 2.0}, {"t": 1, "p": 0}]}) == (2, 2)
+    for nothing in (None, {}, {CONFUSION_SELECTION: []}, {CONFUSION_SELECTION: None}, {"other": [{"t": 1, "p": 1}]},
+                    {CONFUSION_SELECTION: [{}]}, {CONFUSION_SELECTION: [{"t": 1}]}, {CONFUSION_SELECTION: ["x"]}):
+        assert chosen_cell(nothing) is None, nothing
+
+
+def test_accuracy_per_class_is_a_bar_per_class_on_a_percent_axis() -> None:
+    accuracy = np.linspace(0.5, 0.95, 10)
+    spec = class_accuracy_chart(accuracy, NAMES).to_dict(validate=True)
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert [r["class"] for r in rows] == list(NAMES) and np.allclose([r["accuracy"] for r in rows], accuracy)
+    assert spec["mark"] == {"type": "bar", "color": POSITIVE_HEX} and spec["height"] == 260
+    assert spec["encoding"]["x"]["scale"]["domain"] == [0, 1] and spec["encoding"]["x"]["axis"]["format"] == "%"
+    assert spec["encoding"]["y"]["sort"] == list(NAMES)
+
+
+# ------------------------------------------------------------------------- adversarial examples, embeddings
+
+
+def test_accuracy_curves_one_line_per_curve_dashed_by_kind() -> None:
+    rows = [{"curve": name, "kind": kind, "eps": e, "accuracy": a}
+            for name, kind in (("your network, FGSM", "yours"), ("reference", "reference"))
+            for e, a in ((0.0, 0.9), (0.1, 0.4))]
+    spec = charts.accuracy_curves(rows).to_dict(validate=True)
+    assert spec["mark"] == {"type": "line", "point": True} and spec["height"] == 320
+    encoding = spec["encoding"]
+    assert (encoding["x"]["field"], encoding["x"]["title"]) == ("eps", "ε")
+    assert encoding["y"]["scale"] == {"domain": [0, 1]} and encoding["y"]["axis"] == {"format": "%"}
+    assert encoding["color"]["field"] == "curve" and encoding["strokeDash"]["field"] == "kind"
+    assert len(spec["datasets"][spec["data"]["name"]]) == 4
+
+
+def test_one_accuracy_curve_with_its_title() -> None:
+    spec = charts.accuracy_curve([(0.0, 1.0), (0.5, 0.75)], "Training accuracy after FGSM").to_dict(validate=True)
+    assert spec["title"] == "Training accuracy after FGSM" and spec["height"] == 260
+    assert spec["datasets"][spec["data"]["name"]] == [{"eps": 0.0, "accuracy": 1.0}, {"eps": 0.5, "accuracy": 0.75}]
+    assert spec["encoding"]["y"]["scale"] == {"domain": [0, 1]}
+
+
+def test_the_linear_attack_grows_on_log_scales_in_the_colours_module() -> None:
+    from playground.render.colors import MUTED_HEX, WRONG_HEX
+
+    spec = charts.linear_attack_growth([1, 10, 100], [0.01, 0.1, 1.0], [0.01, 0.03, 0.1], 0.01).to_dict(validate=True)
+    assert spec["title"] == "A linear model, each input changed by at most ε = 0.01"
+    assert spec["encoding"]["x"]["scale"] == {"type": "log"} and spec["encoding"]["y"]["scale"] == {"type": "log"}
+    # the adversarial line red, the random one grey (Vega-Lite would sort "random" first without a domain)
+    assert spec["encoding"]["color"]["scale"] == {"domain": ["ε·sign(w), adversarial", "random ±ε"],
+                                                  "range": [WRONG_HEX, MUTED_HEX]}
+    values = spec["datasets"][spec["data"]["name"]]
+    assert len(values) == 6 and values[0] == {"dimensions": 1, "change of the output": 0.01,
+                                              "perturbation": "ε·sign(w), adversarial"}
+    assert values[3]["perturbation"] == "random ±ε"
+
+
+def test_a_projection_is_coloured_by_class_or_by_right_and_wrong() -> None:
+    from playground.render.colors import CLASS_HEX, MUTED_HEX, WRONG_HEX
+
+    assert charts.projection_colours("right", NAMES) == (["right", "wrong"], [MUTED_HEX, WRONG_HEX])
+    assert charts.projection_colours("label", ("a", "b", "c")) == (["a", "b", "c"], list(CLASS_HEX[:3]))
+    assert charts.projection_colours("read as", NAMES)[1] == list(CLASS_HEX)
+
+
+def test_the_projection_scatter_selects_a_point_and_shows_the_digit_on_hover() -> None:
+    frame = pd.DataFrame({"x": [0.0, 1.0], "y": [1.0, 0.0], "idx": [0, 1], "label": ["3", "5"],
+                          "read as": ["3", "3"], "right": ["right", "wrong"], "image": ["data:a", "data:b"]})
+    spec = charts.projection_scatter(frame, "label", "true label", NAMES, title="Hidden", size=520).to_dict(validate=True)
+    assert (spec["width"], spec["height"], spec["title"]) == (520, 520, "Hidden")
+    assert spec["mark"] == {"type": "circle", "opacity": 0.85, "size": 28}
+    colour = spec["encoding"]["color"]
+    assert colour["field"] == "label" and colour["title"] == "true label" and colour["scale"]["domain"] == list(NAMES)
+    assert colour["legend"] == {}  # a large chart keeps its legend
+    assert [t["field"] for t in spec["encoding"]["tooltip"]] == ["idx", "label", "read as", "image"]
+    [pick] = spec["params"]
+    assert pick["name"] == "pick" and pick["select"] == {"type": "point", "fields": ["idx"], "on": "click"}
+
+    small = charts.projection_scatter(frame.drop(columns="image"), "right", "right/wrong", NAMES, size=260,
+                                      selectable=False).to_dict(validate=True)
+    colour = small["encoding"]["color"]
+    assert colour["legend"] is None and colour.get("title") is None  # side by side: one key above the charts
+    assert colour["scale"]["domain"] == ["right", "wrong"] and "params" not in small
+    assert [t["field"] for t in small["encoding"]["tooltip"]] == ["idx", "label", "read as"]
+
+
+# ------------------------------------------------------------------------------------------------ toy data
+
+
+def test_a_datasets_points_chart_outlines_its_test_points() -> None:
+    from playground.render.charts import data_scatter, train_test_frame
+    from playground.render.colors import CLASS_HEX, TEST_OUTLINE_HEX, TRAIN_OUTLINE_HEX
+
+    train_x, test_x = np.array([[0.0, 1.0], [2.0, -3.0]]), np.array([[-1.0, 5.0]])
+    frame = train_test_frame(train_x, np.array([0, 1]), test_x, np.array([1]), ("-1", "+1"))
+    assert list(frame["split"]) == ["train", "train", "test"] and list(frame["label"]) == ["-1", "+1", "+1"]
+    spec = data_scatter(frame, "classification", ("-1", "+1")).to_dict(validate=True)
+    assert spec["encoding"]["stroke"]["scale"]["range"] == [TRAIN_OUTLINE_HEX, TEST_OUTLINE_HEX]
+    assert spec["encoding"]["color"]["scale"]["range"] == list(CLASS_HEX[:2])
+    targets = train_test_frame(train_x, np.array([0.5, -0.25]), test_x, np.array([1.0]))
+    assert targets["label"].dtype == np.float64  # regression: the colour is the target value
+    data_scatter(targets, "regression", ()).to_dict(validate=True)

@@ -1,6 +1,7 @@
 """A class server's access through the app itself (AppTest, no browser): no start without a server secret,
-nothing but a signed role opens the class board, nobody is an instructor on a learner's laptop, and signing
-out ends the role at once (the browser tests show the cookie side of it)."""
+a wrong password opens nothing (and says so), nothing but a signed role opens the class board, nobody is an
+instructor on a learner's laptop, and signing out ends the role at once (the browser tests show the cookie
+side of it)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,17 @@ def test_signing_out_ends_the_role_at_once(class_file) -> None:
     at.run()
     assert "Class password" in labels(at)
     assert not any(b.label == "Sign out" for b in at.sidebar.button)
+
+
+def test_a_wrong_password_opens_nothing_and_says_so(class_file) -> None:
+    at = app({"password_hash": hash_password("learn-2026"), "token_secret": SECRET})
+    at.text_input[0].input("learn-2025")
+    at.button[0].click()
+    at.run()
+    assert "Class password" in labels(at)  # still the sign-in page
+    assert any("That password is not right" in e.value for e in at.error)
+    assert not any(b.label == "Sign out" for b in at.sidebar.button)
+    at.text_input[0].input("learn-2026")  # the right one still works after a failure
+    at.button[0].click()
+    at.run()
+    assert "Class password" not in labels(at)

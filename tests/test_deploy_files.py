@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from harness.services import class_nginx
 from playground.classroom.storage_url import StorageUrlError, main, submissions_url
 from playground.paths import REPO_ROOT
-from tests.services import class_nginx
 
 DEPLOY = REPO_ROOT / "deploy"
 HEX32 = re.compile(r"np_route=([0-9a-f]{32});")

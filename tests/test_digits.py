@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.digits import inspection as inspect
+from playground.digits import inspection
 from playground.digits.drawing import (
     BadPicture,
     EmptyDrawing,
@@ -89,29 +89,29 @@ def test_a_short_training_learns_digits(trained) -> None:
 
 
 def test_inspection_views(trained, digits) -> None:
-    layers, p = inspect.activations(trained.model, digits.test_images[0])
+    layers, p = inspection.activations(trained.model, digits.test_images[0])
     assert [layer.name for layer in layers] == ["dense1", "logits"] and layers[0].values.shape == (64,)
     assert abs(p.sum() - 1) < 1e-5
     cnn = build_model(ModelSpec(kind="cnn", filters=(4, 8), kernel=3))
-    conv_layers, _ = inspect.activations(cnn, digits.test_images[0])
+    conv_layers, _ = inspection.activations(cnn, digits.test_images[0])
     assert conv_layers[0].is_map and conv_layers[0].values.shape == (4, 14, 14)
-    assert inspect.first_layer_weights(trained.model).shape == (64, 28, 28)
-    assert inspect.first_layer_weights(cnn).shape == (4, 3, 3)
+    assert inspection.first_layer_weights(trained.model).shape == (64, 28, 28)
+    assert inspection.first_layer_weights(cnn).shape == (4, 3, 3)
 
-    responses = inspect.unit_responses(trained.model, trained.data.test_images, "dense1")
-    best = inspect.top_images(responses, unit=3, k=9)
+    responses = inspection.unit_responses(trained.model, trained.data.test_images, "dense1")
+    best = inspection.top_images(responses, unit=3, k=9)
     assert len(best) == 9 and responses[best[0], 3] == responses[:, 3].max()
     assert np.all(np.diff(responses[best, 3]) <= 0)
 
     probs = trained.probabilities(digits.test_images)
     predicted = probs.argmax(axis=1)
-    confusion = inspect.confusion_matrix(digits.test_labels.astype(np.int64), predicted)
+    confusion = inspection.confusion_matrix(digits.test_labels.astype(np.int64), predicted)
     assert confusion.sum() == len(predicted) and np.trace(confusion) == (predicted == digits.test_labels).sum()
-    mistakes = inspect.confident_mistakes(probs, digits.test_labels)
+    mistakes = inspection.confident_mistakes(probs, digits.test_labels)
     assert all(predicted[i] != digits.test_labels[i] for i in mistakes)
     confidence = probs[mistakes, predicted[mistakes]]
     assert np.all(np.diff(confidence) <= 0)
-    classes, top = inspect.top_classes(probs[:4])
+    classes, top = inspection.top_classes(probs[:4])
     assert classes.shape == (4, 3) and np.all(np.diff(top, axis=1) <= 0)
 
 

@@ -29,7 +29,7 @@ TABLE = {"data-idx3-ubyte.gz": PAYLOAD_SHA256}
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:  # the name http.server calls
         self.server.requests.append(self.path)
         behaviour = self.server.routes.get(self.path, "missing")
         if callable(behaviour):  # a behaviour that changes from one request to the next

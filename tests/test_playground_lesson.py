@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from playground.tfplayground.lesson import MAX_LINK_CHARS, MAX_RUN_EPOCHS, PlaygroundLesson
+from playground.tfplayground.lesson import MAX_LINK_CHARS, MAX_RUN_EPOCHS, Panel, PlaygroundLesson
 from playground.tfplayground.network_file import dump_network
 from playground.tfplayground.run import MAX_ADDED_POINTS
 from playground.tfplayground.url import to_query
@@ -160,3 +160,50 @@ def test_a_hostile_network_file_answers_about_as_fast_as_a_good_one() -> None:
     for data in many_names:
         assert min(seconds(data) for _ in range(2)) < normal + 0.05
         assert "was not opened" in lesson.file_error and lesson.run.epoch == 3
+
+
+# ------------------------------------------------------------------------------------------------ the page's decisions
+
+
+def test_a_link_without_settings_opens_the_class_preset() -> None:
+    preset = "dataset=spiral&networkShape=4,4"
+    lesson = PlaygroundLesson.from_query({}, preset=preset)
+    assert lesson.run.settings.dataset == "spiral" and lesson.run.settings.networkShape == [4, 4]
+    # a link's own settings win over the preset; no preset: TF's defaults
+    assert PlaygroundLesson.from_query({"dataset": "xor"}, preset=preset).run.settings.dataset == "xor"
+    assert PlaygroundLesson.from_query({}, preset=None).run.settings.dataset == "circle"
+    assert PlaygroundLesson.from_query({}, preset="").run.settings.networkShape == [4, 2]
+
+
+def test_a_picked_dataset_sets_the_setting_of_its_problem_type() -> None:
+    lesson = _lesson()
+    lesson.pick_dataset("xor")
+    assert lesson.run.settings.dataset == "xor" and lesson.data_changed
+    lesson.apply_settings(problem="regression")
+    lesson.pick_dataset("reg-gauss")
+    assert lesson.run.settings.regDataset == "reg-gauss" and lesson.run.settings.dataset == "xor"
+    assert lesson.run.settings.current_dataset() == "reg-gauss"
+
+
+def test_the_whole_page_runs_again_only_when_a_change_shows_outside_the_live_part() -> None:
+    assert {p for p in Panel if p.shows_structure} == {Panel.SPACE, Panel.CODE, Panel.ACTIVATIONS}
+    assert [p.value for p in Panel][:2] == ["How each layer bends the space", "Training options"]
+    lesson = _lesson()
+    lesson.data_changed = lesson.structure_changed = False
+    assert not lesson.whole_page_outdated(Panel.SPACE)
+    lesson.apply_settings(networkShape=[3])  # a new network: the panels about layers show it
+    assert not lesson.whole_page_outdated(Panel.OPTIONS) and not lesson.structure_changed  # answered once
+    lesson.apply_settings(networkShape=[2])
+    assert not lesson.whole_page_outdated(None)
+    lesson.apply_settings(networkShape=[3])
+    assert lesson.whole_page_outdated(Panel.CODE.value)  # the widget's value, as the page reads it
+    assert not lesson.whole_page_outdated(Panel.CODE)
+    lesson.regenerate()  # new data and seed: the sidebar shows the seed
+    assert lesson.whole_page_outdated(None) and not lesson.data_changed
+
+
+def test_a_click_on_the_picture_adds_nothing_or_a_point_of_one_class() -> None:
+    lesson = _lesson()
+    assert lesson.add_mode_choices() == [None, 0, 1]
+    lesson.pick_dataset("spiral3")
+    assert lesson.add_mode_choices() == [None, 0, 1, 2]

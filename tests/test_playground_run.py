@@ -9,12 +9,20 @@ import numpy as np
 import pytest
 
 from playground.tfplayground.frames import DENSITY, grid_points, render_frame
-from playground.tfplayground.hidden_space import hidden_space_pixels, layer_choices
+from playground.tfplayground.hidden_space import axis_label, hidden_space_pixels, layer_choices, shown_layer
 from playground.tfplayground.run import LossHistory, PlaygroundRun
-from playground.tfplayground.settings import PlaygroundSettings
+from playground.tfplayground.settings import (
+    ACTIVATION_CHOICES,
+    LEARNING_RATES,
+    NOISE_SLIDER_TOP,
+    PlaygroundSettings,
+    dataset_choices,
+    with_current,
+)
 from playground.tfplayground.url import parse_query, to_query
 from playground.tfplayground.view import frame_payload, mount_payload, valid_selection
-from playground.toydata.generators import make_data
+from playground.toydata.generators import MULTICLASS_DATASETS, REGRESS_DATASETS, make_data
+from playground.toydata.learner_csv import parse_learner_csv
 from playground.toydata.seedrandom import SeedRandom
 
 ALL = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
@@ -194,3 +202,42 @@ def test_resets_past_the_bound_start_the_stream_over() -> None:
     assert np.array_equal(run.network.params, first.network.params)
     shared, notices = parse_query(to_query(run.settings))
     assert notices == [] and np.array_equal(PlaygroundRun(shared).network.params, run.network.params)
+
+
+def test_the_controls_offer_tf_values_and_the_current_one() -> None:
+    assert with_current(LEARNING_RATES, 0.03) == list(LEARNING_RATES)
+    rates = with_current(LEARNING_RATES, 0.05)  # a link may carry a rate TF's list does not have
+    assert len(rates) == len(LEARNING_RATES) + 1 and rates == sorted(rates) and 0.05 in rates
+    assert ACTIVATION_CHOICES[:4] == ("relu", "tanh", "sigmoid", "linear") and len(set(ACTIVATION_CHOICES)) == 8
+    assert dataset_choices("regression") == REGRESS_DATASETS
+    assert dataset_choices("classification") == ("circle", "xor", "gauss", "spiral", *MULTICLASS_DATASETS)
+    assert PlaygroundSettings(noise=10).noise_slider_top() == NOISE_SLIDER_TOP
+    assert PlaygroundSettings(noise=80).noise_slider_top() == 80  # a link's noise stays on the slider
+
+
+def test_which_data_and_loss_a_learner_may_choose() -> None:
+    run = PlaygroundRun(PlaygroundSettings())
+    assert not run.class_count_adjustable and run.loss_adjustable
+    run = PlaygroundRun(PlaygroundSettings(dataset="blobs"))
+    assert run.class_count_adjustable and not run.loss_adjustable
+    run.use_uploaded(parse_learner_csv(b"x,y,label\n1,2,0\n2,1,1\n3,3,2\n-1,-2,0\n", seed="1", max_bytes=1 << 20))
+    assert not run.class_count_adjustable  # an upload's classes are its own
+    run = PlaygroundRun(PlaygroundSettings(problem="regression", dataset="blobs"))
+    assert not run.class_count_adjustable and not run.loss_adjustable
+
+
+def test_the_points_download_holds_every_point_trained_and_tested_on() -> None:
+    run = PlaygroundRun(PlaygroundSettings())
+    run.add_point(1.0, 2.0, 1)
+    back = parse_learner_csv(run.points_csv(), seed="1", max_bytes=1 << 20)
+    assert len(back.train_y) + len(back.test_y) == len(run.train_y) + len(run.test_y)
+    assert back.n_classes == run.n_classes and run.points_csv().decode().splitlines()[0] == "x,y,label"
+    assert "1.0,2.0,+1" in run.points_csv().decode()  # the added point, in TF's class names
+
+
+def test_the_hidden_space_view_falls_back_to_a_layer_the_network_has() -> None:
+    run = PlaygroundRun(PlaygroundSettings(networkShape=[3, 2]))
+    assert shown_layer(run, 2) == 2 and shown_layer(run, 0) == 0
+    assert shown_layer(run, 9) == 1  # gone (a layer was removed): the first hidden layer
+    assert shown_layer(PlaygroundRun(PlaygroundSettings(networkShape=[])), 1) == 0  # no hidden layer: the inputs
+    assert axis_label(run, 0, 1) == run.features[1] and axis_label(run, 2, 0) == "neuron 1"

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
-from sklearn.manifold import TSNE as SklearnTSNE
+from sklearn.manifold import TSNE as SklearnTSNE  # noqa: N811 - a class, beside our own TSNE
 from threadpoolctl import threadpool_limits
 
 from playground.embeddings.data import knn_accuracy

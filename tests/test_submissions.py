@@ -168,7 +168,7 @@ def test_the_rate_limit_and_the_refusals_count(make_engine) -> None:
     assert limit.allow("browser:a") == 0.0
     for i in range(500):
         limit.allow(f"browser:{i}")
-    assert len(limit._events) == 100  # noqa: SLF001 - bounded memory
+    assert len(limit._events) == 100  # bounded memory
     engine = make_engine()
     assert submissions.refused_count(engine, "lab") == 0
     for _ in range(3):

@@ -19,6 +19,7 @@ from playground.engine2d import activations as act
 from playground.engine2d.features import feature_matrix, ordered
 from playground.engine2d.network import Network2D
 from playground.tfplayground.run import PlaygroundRun
+from playground.tfplayground.settings import PlaygroundSettings
 
 EPSILONS_2D: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # data units, on [-6, 6]²
 
@@ -163,6 +164,31 @@ def crossings(model: Model2D, points: np.ndarray, labels: np.ndarray, eps: float
     before, margin = predict_2d(model, points, features)
     after, _ = predict_2d(model, moved, features)
     return Step2D(points, moved, np.asarray(labels), before, after, margin, float(eps))
+
+
+def nearest_to_boundary(step: Step2D) -> int | None:
+    """The point the network was least sure of before the attack (None when there are no points)."""
+    return int(np.argmin(step.margin_before)) if len(step.margin_before) else None
+
+
+def crossing_margins(step: Step2D) -> tuple[float, float] | None:
+    """(mean margin of the points that crossed, of the others) before the attack; None unless both exist."""
+    crossed = step.crossed
+    if not (crossed.any() and (~crossed).any()):
+        return None
+    return float(step.margin_before[crossed].mean()), float(step.margin_before[~crossed].mean())
+
+
+def can_attack(run: PlaygroundRun) -> bool:
+    """Whether the 2D view can attack this Playground network (a regression network has no classes to flip)."""
+    return run.problem == "classification"
+
+
+def default_run() -> PlaygroundRun:
+    """The network attacked when the learner has none of their own: a small one trained on the circle (seeded)."""
+    run = PlaygroundRun(PlaygroundSettings(dataset="circle", networkShape=[6, 4], noise=10))
+    run.train(300, loss_every_epoch=False)
+    return run
 
 
 def accuracy_vs_eps_2d(model: Model2D, points: np.ndarray, labels: np.ndarray, epsilons=EPSILONS_2D,

@@ -1,21 +1,43 @@
 """One learner's adversarial lesson (no Streamlit): the attack settings, the adversarially trained twin of
-their digit network, and curves computed from the current models (recomputed when a model changes)."""
+their digit network (what it trains, its progress, when its run ends), the page's views, and curves computed
+from the current models (recomputed when a model changes)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
-from playground.adversarial.training import AdversarialConfig, AdversarialTrainer
+import numpy as np
+
+from playground.adversarial.attacks2d import Step2D, nearest_to_boundary
+from playground.adversarial.training import AdversarialConfig, AdversarialTrainer, adversarial_twin
+from playground.digits.training import DigitTrainer
 from playground.keyed_results import KeyedResults
-from playground.text import escape_markdown
-from playground.training_driver import TrainingRun
+from playground.training_driver import Outcome, TrainingLimits, TrainingRun
 
 MAX_STEPS = 40  # PGD steps: each costs one more forward and backward pass per attacked digit
 MAX_EPS = 0.3
 MAX_DIGIT = 59_999  # a test digit's number (the page keeps it within the test set it has)
 ATTACK_WORK = 10_000  # digits × PGD steps a whole-test-set view attacks at most (1,000 digits at 10 steps)
+FIRST_DIGIT = 7  # the page opens on the first 7 of the test set (the seven-to-three challenge's digit)
+ROBUST_MAX_EPOCHS = 20  # the robust twin's epochs at most (a class may allow fewer)
+ROBUST_PGD_STEPS = 5  # a twin trained against PGD: steps per attacked digit (each one more pass)
+
+
+class View(StrEnum):
+    """The page's views, in the order of its segmented control."""
+
+    FOOL = "Fool one digit"
+    CURVE = "Accuracy against ε"
+    DEFEND = "Defend it"
+    GALLERY = "Gallery"
+    PLANE = "On 2D data"
+    WHY = "Why is it so easy?"
+
+    @property
+    def attacks_digits(self) -> bool:
+        """Whether the view attacks the learner's digit network (it needs one); the others work in 2D."""
+        return self not in (View.PLANE, View.WHY)
 
 
 @dataclass
@@ -41,53 +63,44 @@ class AdversarialLesson:
         self.robust, self.training = None, False
         self.results.forget("robust")
 
+    # ------------------------------------------------------------------------------ the robust twin
+    def start_robust(self, trainer: DigitTrainer, attack: str, eps: float, epochs: int,
+                     limits: TrainingLimits) -> AdversarialTrainer:
+        """A new robust twin of `trainer` (same network, settings, data and drawings), trained against
+        `attack` at ε for `epochs` (at most the class's limit); its run starts now."""
+        twin = adversarial_twin(trainer, AdversarialConfig(attack=attack, eps=eps, steps=ROBUST_PGD_STEPS))
+        twin.config = replace(trainer.config, epochs=limits.epochs(epochs))
+        self.robust, self.robust_of, self.training = twin, id(trainer), True
+        self.run = TrainingRun.starting(twin)
+        return twin
 
-def model_key(trainer) -> tuple:
-    """Identifies a trained model's current state (a new trainer, or more training, changes it)."""
-    return (id(trainer), getattr(trainer, "version", 0))
+    def stop_robust(self) -> None:
+        """The learner's Stop: the twin keeps what it learned, its run ends."""
+        self.training = False
 
+    def robust_ran(self, outcome: Outcome) -> bool:
+        """After one call of the training driver: True (and the run is over) when it ended the run; False
+        when the page has a click to answer and the run goes on at its next run."""
+        if outcome.ends_run:
+            self.training = False
+        return outcome.ends_run
 
-def _number(text: str, whole: bool) -> float | None:
-    text = str(text).strip()
-    if len(text) > 20:
-        return None
-    try:
-        value = int(text) if whole else float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    def robust_progress(self) -> float:
+        """How much of its epochs the twin has trained, 0 to 1."""
+        if self.robust is None:
+            return 0.0
+        return self.robust.fraction_done
 
+    def robust_is_stale(self, trainer: object) -> bool:
+        """Whether the twin copies another digit network than `trainer` (the learner trained a new one)."""
+        return self.robust is not None and self.robust_of != id(trainer)
 
-def parse_link(query: Mapping[str, str]) -> tuple[AdversarialLesson, int | None, list[str]]:
-    """(lesson, test digit or None, notices) from a link or a class preset:
-    ?digit=…&attack=pgd&eps=0.1&steps=10&target=3. A bad value keeps the default, with a notice that
-    quotes it as literal text."""
-    made, digit, notices = AdversarialLesson(), None, []
-    checks = {
-        "attack": (lambda v: v if v in ("fgsm", "pgd") else None, "fgsm or pgd"),
-        "eps": (lambda v: _in(_number(v, whole=False), 0, MAX_EPS, digits=2), f"a number from 0 to {MAX_EPS:g}"),
-        "steps": (lambda v: _in(_number(v, whole=True), 1, MAX_STEPS), f"a whole number from 1 to {MAX_STEPS}"),
-        "target": (lambda v: _in(_number(v, whole=True), 0, 9), "a digit from 0 to 9"),
-        "digit": (lambda v: _in(_number(v, whole=True), 0, MAX_DIGIT), "a test digit number"),
-    }
-    for key, (parse, expected) in checks.items():
-        if key not in query:
-            continue
-        raw = query[key][-1] if isinstance(query[key], list) else query[key]
-        value = parse(str(raw))
-        if value is None:
-            notices.append(f"{key} '{escape_markdown(raw, 20)}' is not {expected} — using the default.")
-        elif key == "digit":
-            digit = int(value)
-        else:
-            setattr(made, key, value)
-    return made, digit, notices
-
-
-def _in(value: float | None, low: float, high: float, digits: int | None = None):
-    if value is None or not low <= value <= high:
-        return None
-    return round(value, digits) if digits is not None else value
+    # ---------------------------------------------------------------------------------- the 2D view
+    def keep_chosen_point(self, step: Step2D) -> int | None:
+        """The point the 2D view frames: the learner's choice while it exists, else the one nearest the boundary."""
+        if self.chosen_point is None or self.chosen_point >= len(step.points):
+            self.chosen_point = nearest_to_boundary(step)
+        return self.chosen_point
 
 
 def digits_to_attack(attack: str, steps: int, available: int) -> int:
@@ -95,3 +108,14 @@ def digits_to_attack(attack: str, steps: int, available: int) -> int:
     a link's 40 steps cost no more than 10 (the work grows with digits × steps)."""
     per_digit = steps if attack == "pgd" else 1
     return max(1, min(available, 1000, ATTACK_WORK // max(1, per_digit)))
+
+
+def first_digit(labels: np.ndarray, digit: int = FIRST_DIGIT) -> int:
+    """The number of the first test digit labelled `digit` (0 when there is none): where the page opens."""
+    hits = np.flatnonzero(np.asarray(labels) == digit)
+    return int(hits[0]) if len(hits) else 0
+
+
+def within_test_set(number: int, available: int) -> int:
+    """A test digit's number kept within a test set of `available` digits (a link may name a larger one)."""
+    return min(max(0, int(number)), available - 1)

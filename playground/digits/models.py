@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
+
 from playground.torch_runtime import torch
 
 nn = torch.nn
@@ -15,6 +17,11 @@ ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "elu": n
                "leakyrelu": nn.LeakyReLU, "silu": nn.SiLU}
 # The usual MNIST normalisation (mean and standard deviation of the training pixels, scaled to 0..1).
 PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
+# What a learner picks from: the kinds of network, a convolution's kernel sizes, pooling, filter counts.
+KINDS = ("mlp", "cnn")
+KERNEL_SIZES = (3, 5, 7)
+POOLS = ("max", "avg", "none")
+FILTER_COUNTS = (4, 8, 16, 32, 64)
 
 
 @dataclass(frozen=True)
@@ -145,7 +152,7 @@ def initialise(model: nn.Module, generator: torch.Generator) -> None:
         if isinstance(module, (nn.Linear, nn.Conv2d)):
             nn.init.kaiming_uniform_(module.weight, a=math.sqrt(5), generator=generator)
             if module.bias is not None:
-                fan_in, _ = nn.init._calculate_fan_in_and_fan_out(module.weight)
+                fan_in, _ = nn.init._calculate_fan_in_and_fan_out(module.weight)  # noqa: SLF001 - PyTorch's own
                 bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
                 nn.init.uniform_(module.bias, -bound, bound, generator=generator)
 
@@ -185,6 +192,13 @@ def parameter_table(model: DigitNet) -> list[LayerParams]:
         else:
             rows.append(LayerParams(name, "reshape", shape, "—", 0))
     return rows
+
+
+def parameter_frame(table: list[LayerParams]) -> pd.DataFrame:
+    """The parameter table as the training page shows it: layer, kind, output, parameters (the formula),
+    count."""
+    return pd.DataFrame([{"layer": r.name, "kind": r.kind, "output": r.output_shape, "parameters": r.formula,
+                          "count": r.count} for r in table])
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.render.colors import FAINT_INK_HEX, INK_HEX, RIGHT_HEX, WRONG_HEX
 from playground.render.png import upscale
 
 
@@ -23,6 +24,16 @@ def image_grid(images: np.ndarray, ncols: int, pad: int = 1, background: int = 2
 def ink_on_paper(images: np.ndarray) -> np.ndarray:
     """MNIST stores white ink on black; show dark ink on white paper, as a learner writes."""
     return (255 - np.asarray(images, dtype=np.uint8)).astype(np.uint8)
+
+
+def digit_picture(image: np.ndarray, scale: int) -> np.ndarray:
+    """One 28×28 digit as a learner writes it (dark ink on white), enlarged by `scale`."""
+    return upscale(ink_on_paper(image), scale)
+
+
+def digit_sheet(images: np.ndarray, ncols: int, scale: int = 2) -> np.ndarray:
+    """Digits (n, 28, 28) in rows of `ncols`, dark ink on white, 2 pixels apart, enlarged by `scale`."""
+    return upscale(image_grid(ink_on_paper(images), ncols=ncols, pad=2), scale)
 
 
 def samples_per_class(
@@ -81,6 +92,24 @@ def vector_strip(values: np.ndarray, cell: int = 10, per_row: int = 64) -> np.nd
     return upscale(rgb, cell)
 
 
+def layer_picture(values: np.ndarray, map_side: int, cells: tuple[int, int]) -> np.ndarray:
+    """One layer's output for one digit. Feature maps (c, h, w): up to 16 a row, each enlarged to about
+    `map_side` pixels. A vector (n,): a strip of cells `cells[0]` pixels wide for up to 64 numbers,
+    `cells[1]` for more."""
+    if values.ndim == 3:
+        return maps_grid(values, ncols=min(16, values.shape[0]), scale=max(1, map_side // values.shape[1]))
+    return vector_strip(values, cell=cells[0] if values.shape[0] <= 64 else cells[1])
+
+
+FIRST_LAYER_SHOWN = 64  # the first layer's templates shown at most
+
+
+def first_layer_picture(weights: np.ndarray) -> np.ndarray:
+    """The first layer's templates (from inspection.first_layer_weights; the first FIRST_LAYER_SHOWN),
+    16 a row: a dense layer's 28×28 templates twice their size, a convolution's small filters 8 times."""
+    return weights_grid(weights[:FIRST_LAYER_SHOWN], ncols=16, scale=2 if weights.shape[1] == 28 else 8)
+
+
 def prediction_cards(images: np.ndarray, labels: np.ndarray, classes: np.ndarray, probs: np.ndarray,
                      class_names: tuple[str, ...], ncols: int = 6) -> np.ndarray:
     """ConvNetJS's test predictions: each digit with its top-3 classes as bars, green when the bar is the
@@ -99,12 +128,12 @@ def prediction_cards(images: np.ndarray, labels: np.ndarray, classes: np.ndarray
         digit = Image.fromarray(ink_on_paper(images[i])).resize((img, img), Image.NEAREST)
         canvas.paste(digit, (x0, y0))
         right = int(classes[i][0]) == int(labels[i])
-        draw.rectangle([x0 - 2, y0 - 2, x0 + img + 1, y0 + img + 1], outline=(46, 160, 67) if right else (207, 34, 46), width=2)
+        draw.rectangle([x0 - 2, y0 - 2, x0 + img + 1, y0 + img + 1], outline=RIGHT_HEX if right else WRONG_HEX, width=2)
         for k in range(classes.shape[1]):
             cls, p = int(classes[i][k]), float(probs[i][k])
             by = y0 + 4 + k * 17
-            colour = (46, 160, 67) if cls == int(labels[i]) else (207, 34, 46)
+            colour = RIGHT_HEX if cls == int(labels[i]) else WRONG_HEX
             draw.rectangle([x0 + img + 34, by, x0 + img + 34 + int(90 * p), by + 11], fill=colour)
-            draw.text((x0 + img + 6, by - 1), class_names[cls][:4], fill=(31, 41, 51), font=font)
-            draw.text((x0 + img + 38 + int(90 * p), by - 1), f"{p:.0%}", fill=(82, 96, 109), font=font)
+            draw.text((x0 + img + 6, by - 1), class_names[cls][:4], fill=INK_HEX, font=font)
+            draw.text((x0 + img + 38 + int(90 * p), by - 1), f"{p:.0%}", fill=FAINT_INK_HEX, font=font)
     return np.asarray(canvas)

@@ -18,6 +18,9 @@ from playground.torch_runtime import torch
 
 nn = torch.nn
 
+OPTIMIZERS = ("adam", "sgd", "momentum")
+MAX_EPOCHS = 50  # the app's bound on a training's epochs (a class may set its own)
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -118,6 +121,11 @@ class DigitTrainer:
     @property
     def finished(self) -> bool:
         return self._epochs_done >= self.config.epochs
+
+    @property
+    def fraction_done(self) -> float:
+        """How much of its epochs this trainer has trained, 0 to 1 (a progress bar's value)."""
+        return min(1.0, self.epoch / max(1, self.config.epochs))
 
     @property
     def examples_per_second(self) -> float:

@@ -59,7 +59,7 @@ def digit_representations(source: DigitTrainer | DigitNet, images_uint8: np.ndar
         return (images.reshape(len(images), -1).to(torch.float32) / 255.0).numpy()
     model = source.model if isinstance(source, DigitTrainer) else source
     # A trainer knows its inputs' memory format (channels-last for convolutions).
-    to_inputs = source._inputs if isinstance(source, DigitTrainer) else normalise
+    to_inputs = source._inputs if isinstance(source, DigitTrainer) else normalise  # noqa: SLF001 - the trainer's own
     if layer not in model.names or layer == "flatten":
         raise ValueError(f"no layer {layer!r}; the choices are {[name for name, _ in digit_layers(model)]}")
     index = model.names.index(layer)

@@ -9,7 +9,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from playground.render.colors import CLASS_HEX, MUTED_HEX, NEGATIVE_HEX, NEUTRAL_HEX, POSITIVE_HEX
+from playground.render.colors import (
+    CLASS_HEX,
+    INK_HEX,
+    MUTED_HEX,
+    NEGATIVE_HEX,
+    NEUTRAL_HEX,
+    POSITIVE_HEX,
+    TEST_OUTLINE_HEX,
+    TRAIN_OUTLINE_HEX,
+    WRONG_HEX,
+)
 from playground.render.points import EXTENT
 
 
@@ -24,6 +34,13 @@ def points_frame(
     else:
         label_col = labels.astype(np.float64)
     return pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "label": label_col, "split": split})
+
+
+def train_test_frame(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray,
+                     class_names: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A dataset's training points, then its test points, as one table for data_scatter."""
+    return pd.concat([points_frame(train_x, train_y, "train", class_names),
+                      points_frame(test_x, test_y, "test", class_names)])
 
 
 def class_colour_scale(class_names: tuple[str, ...]) -> alt.Scale:
@@ -49,7 +66,7 @@ def data_scatter(frame: pd.DataFrame, problem: str, class_names: tuple[str, ...]
             y=alt.Y("y:Q", scale=axis, title="X₂"),
             color=colour,
             stroke=alt.Stroke(
-                "split:N", scale=alt.Scale(domain=["train", "test"], range=["#ffffff", "#222222"]), title="split"
+                "split:N", scale=alt.Scale(domain=["train", "test"], range=[TRAIN_OUTLINE_HEX, TEST_OUTLINE_HEX]), title="split"
             ),
             strokeWidth=alt.value(1),
             tooltip=["x:Q", "y:Q", "label", "split:N"],
@@ -103,3 +120,121 @@ def _without_data(spec: object) -> object:
     if isinstance(spec, list):
         return [_without_data(v) for v in spec]
     return spec
+
+
+# ------------------------------------------------------------------------------ adversarial examples
+
+
+def accuracy_curves(rows: list[dict]) -> alt.Chart:
+    """Accuracy against ε, one line per curve (rows: curve, kind, eps, accuracy), dashed by kind."""
+    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+        x=alt.X("eps:Q", title="ε"), y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("curve:N", title=None), strokeDash=alt.StrokeDash("kind:N", title=None),
+        tooltip=["curve", alt.Tooltip("eps:Q", format=".2f"), alt.Tooltip("accuracy:Q", format=".1%")],
+    ).properties(height=320)
+
+
+def accuracy_curve(curve: list[tuple[float, float]], title: str, height: int = 260) -> alt.Chart:
+    """One accuracy-against-ε curve, [(ε, accuracy)]."""
+    frame = pd.DataFrame(curve, columns=["eps", "accuracy"])
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("eps:Q", title="ε"), y=alt.Y("accuracy:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("eps:Q", format=".2f"), alt.Tooltip("accuracy:Q", format=".1%")],
+    ).properties(height=height, title=title)
+
+
+LINEAR_ATTACK_LINES = ("ε·sign(w), adversarial", "random ±ε")  # red, grey
+
+
+def linear_attack_growth(dims: list[int], adversarial: list[float], random: list[float], eps: float) -> alt.Chart:
+    """How far a change of at most ε per input moves a linear model's output, against the number of inputs:
+    along sign(w) and at random (log-log)."""
+    frame = pd.DataFrame(
+        [{"dimensions": n, "change of the output": a, "perturbation": LINEAR_ATTACK_LINES[0]}
+         for n, a in zip(dims, adversarial, strict=True)]
+        + [{"dimensions": n, "change of the output": r, "perturbation": LINEAR_ATTACK_LINES[1]}
+           for n, r in zip(dims, random, strict=True)]
+    )
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("dimensions:Q", scale=alt.Scale(type="log")),
+        y=alt.Y("change of the output:Q", scale=alt.Scale(type="log")),
+        # the domain named: sorted by name, "random" would come first and take the adversarial red
+        color=alt.Color("perturbation:N", scale=alt.Scale(domain=list(LINEAR_ATTACK_LINES),
+                                                          range=[WRONG_HEX, MUTED_HEX]), title=None),
+        tooltip=["dimensions", "perturbation", alt.Tooltip("change of the output:Q", format=".3f")],
+    ).properties(height=300, title=f"A linear model, each input changed by at most ε = {eps}")
+
+
+# ------------------------------------------------------------------------------------- embeddings
+
+RIGHT_WRONG = ("right", "wrong")
+
+
+def projection_colours(field: str, class_names: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(domain, colours) of a projection coloured by `field`: "right" (right/wrong), or a class column."""
+    if field == "right":
+        return list(RIGHT_WRONG), [MUTED_HEX, WRONG_HEX]
+    return list(class_names), list(CLASS_HEX[: len(class_names)])
+
+
+def projection_scatter(frame: pd.DataFrame, field: str, legend_title: str | None, class_names: tuple[str, ...],
+                       title: str = "", size: int = 520, selectable: bool = True) -> alt.Chart:
+    """Projected points (columns x, y, idx, label, read as, right, and optionally image: a digit's picture
+    on hover) coloured by `field` (right/wrong needs no legend title); a click selects a point ("pick") when
+    `selectable`. Charts smaller than 400 px have no legend (side by side, they share one key above them)."""
+    domain, colours = projection_colours(field, class_names)
+    legend = None if size < 400 else alt.Legend()
+    colour = alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=colours),
+                       title=None if field == "right" else legend_title, legend=legend)
+    tooltip = ["idx:Q", "label:N", "read as:N"] + (["image:N"] if "image" in frame.columns else [])
+    chart = alt.Chart(frame).mark_circle(size=28, opacity=0.85).encode(
+        x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), color=colour, tooltip=tooltip,
+    ).properties(width=size, height=size, title=title)
+    if selectable:
+        chart = chart.add_params(alt.selection_point(name="pick", fields=["idx"], on="click"))
+    return chart
+
+
+# ------------------------------------------------------------------------------------ digit networks
+
+CONFUSION_SELECTION = "cell"  # the confusion chart's click selection, by the name its event gives it
+
+
+def confusion_chart(confusion: np.ndarray, class_names: tuple[str, ...]) -> alt.LayerChart:
+    """A confusion matrix (true, predicted) as a heatmap of counts, true labels down and predictions across,
+    each count written in its cell; a click selects a cell (read it back with chosen_cell)."""
+    names = list(class_names)
+    cells = pd.DataFrame([{"true": names[t], "predicted": names[p], "count": int(confusion[t, p]), "t": t, "p": p}
+                          for t in range(len(names)) for p in range(len(names))])
+    pick = alt.selection_point(name=CONFUSION_SELECTION, fields=["t", "p"], on="click")
+    heat = alt.Chart(cells).mark_rect().encode(
+        x=alt.X("predicted:N", sort=names, title="predicted"),
+        y=alt.Y("true:N", sort=names, title="true label"),
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues", type="symlog"), legend=None),
+        stroke=alt.condition(pick, alt.value(INK_HEX), alt.value(None)),
+        tooltip=["true", "predicted", "count"],
+    ).add_params(pick)
+    text = alt.Chart(cells).mark_text(fontSize=11).encode(
+        x=alt.X("predicted:N", sort=names), y=alt.Y("true:N", sort=names), text="count:Q",
+        color=alt.condition("datum.count > 50", alt.value("white"), alt.value(INK_HEX)))
+    return heat + text
+
+
+def chosen_cell(selection: dict | None) -> tuple[int, int] | None:
+    """The (true, predicted) cell of confusion_chart a learner clicked, from the chart's selection
+    (st.altair_chart's event.selection); None before a click, or after one beside the cells."""
+    points = (selection or {}).get(CONFUSION_SELECTION) or []
+    point = points[0] if points else None
+    if not isinstance(point, dict) or "t" not in point or "p" not in point:
+        return None
+    return int(point["t"]), int(point["p"])
+
+
+def class_accuracy_chart(accuracy: np.ndarray, class_names: tuple[str, ...]) -> alt.Chart:
+    """Accuracy per class as horizontal bars on a 0–100% axis, classes in their order."""
+    names = list(class_names)
+    frame = pd.DataFrame({"class": names, "accuracy": np.asarray(accuracy, dtype=float)})
+    return alt.Chart(frame).mark_bar(color=POSITIVE_HEX).encode(
+        x=alt.X("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        y=alt.Y("class:N", sort=names), tooltip=["class", alt.Tooltip("accuracy:Q", format=".1%")],
+    ).properties(height=260)

@@ -12,6 +12,12 @@ POSITIVE_HEX = "#0877bd"
 MUTED_HEX = "#9aa5b1"
 WRONG_HEX = "#cf222e"
 RIGHT_HEX = "#2ea043"
+# Outlines of the points in a data chart: training points plain (white), test points dark.
+TRAIN_OUTLINE_HEX = "#ffffff"
+TEST_OUTLINE_HEX = "#222222"
+# Dark ink for text and outlines on light ground, and a fainter one for secondary numbers.
+INK_HEX = "#1f2933"
+FAINT_INK_HEX = "#52606d"
 # The output heatmap quantises the scale into this many steps, as the reference does.
 HEATMAP_STEPS = 31
 

@@ -17,6 +17,7 @@ from playground.tfplayground.run import PlaygroundRun
 
 CELLS = 24  # grid cells per side
 LINE_SAMPLES = 4  # points per cell edge along a grid line (bent lines need several)
+CHANNEL = "playground-space"  # the live picture on the page that play's frames update
 
 
 def layer_choices(run: PlaygroundRun) -> list[tuple[int, str]]:
@@ -27,6 +28,17 @@ def layer_choices(run: PlaygroundRun) -> list[tuple[int, str]]:
     if net.sizes[-1] >= 2:
         choices.append((net.n_layers, "Output (class scores)"))
     return choices
+
+
+def shown_layer(run: PlaygroundRun, layer: int) -> int:
+    """`layer` if the learner can look at it in this network, else the first hidden layer (or the inputs)."""
+    layers = [choice[0] for choice in layer_choices(run)]
+    return layer if layer in layers else layers[min(1, len(layers) - 1)]
+
+
+def axis_label(run: PlaygroundRun, layer: int, index: int) -> str:
+    """What one axis of the view is: an input feature, or a neuron of the layer."""
+    return run.features[index] if layer == 0 else f"neuron {index + 1}"
 
 
 def _layer_xy(run: PlaygroundRun, points: np.ndarray, layer: int, a: int, b: int) -> np.ndarray:

@@ -10,9 +10,11 @@ from a browser (a link's values, a file's name or content) is escaped: they show
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from playground.engine2d.features import FEATURES
 from playground.text import escape_markdown
@@ -21,7 +23,7 @@ from playground.tfplayground.run import PlaygroundRun
 from playground.tfplayground.settings import ADVANCED_LIMITS, PlaygroundSettings
 from playground.tfplayground.url import parse_link, parse_query
 from playground.tfplayground.view import valid_selection
-from playground.toydata import learner_csv
+from playground.toydata import generators, learner_csv
 from playground.toydata.seedrandom import new_seed_string
 
 DATA_KEYS = ("dataset", "regDataset", "problem", "noise", "percTrainData", "numClasses")
@@ -29,6 +31,22 @@ MAX_EDIT = 1e3  # a learner's typed weight or bias, at most this in absolute val
 MAX_RUN_EPOCHS = 100_000  # "Run this many epochs"
 MAX_LINK_CHARS = 10_000  # a pasted link (a TF link with every key has ~600 characters)
 MAX_NAME_CHARS = 80  # of a file's name, quoted in a message
+
+
+class Panel(enum.StrEnum):
+    """The panels under the network view, one open at a time (each value is its label on the page)."""
+
+    SPACE = "How each layer bends the space"
+    OPTIONS = "Training options"
+    CODE = "Show me the code"
+    DATA = "Your data"
+    FILE = "Save and open"
+    ACTIVATIONS = "Per-layer activations"
+
+    @property
+    def shows_structure(self) -> bool:
+        """It draws the network's layers: a new network must show in it at once."""
+        return self in (Panel.SPACE, Panel.CODE, Panel.ACTIVATIONS)
 
 
 def _whole(value: Any) -> int | None:
@@ -82,9 +100,19 @@ class PlaygroundLesson:
         return self.frame_seq
 
     @classmethod
-    def from_query(cls, query: dict[str, Any]) -> PlaygroundLesson:
+    def from_query(cls, query: dict[str, Any], preset: str | None = None) -> PlaygroundLesson:
+        """From a link's settings; a link without any opens the class's preset (a query string), if any."""
+        if not query and preset:
+            query = dict(parse_qsl(preset, keep_blank_values=True))
         settings, notices = parse_query(query)
         return cls(run=PlaygroundRun(settings), notices=[escape_markdown(n) for n in notices])
+
+    def whole_page_outdated(self, panel: Panel | None) -> bool:
+        """Whether a change since the page last drew everything shows outside the live part (the sidebar's
+        seed, or the open `panel` about the layers): then the whole page runs again. Answered once."""
+        outdated = self.data_changed or (self.structure_changed and panel is not None and Panel(panel).shows_structure)
+        self.data_changed = self.structure_changed = False
+        return outdated
 
     # ------------------------------------------------------------------ settings
 
@@ -102,6 +130,10 @@ class PlaygroundLesson:
             self.selected = valid_selection(run, self.selected)
             if run.problem != "classification" or (self.add_mode or 0) >= max(run.n_classes, 1):
                 self.add_mode = None
+
+    def pick_dataset(self, name: str) -> None:
+        """A dataset picked from the thumbnails: a regression set is TF's regDataset, any other its dataset."""
+        self.apply_settings(**{"regDataset" if name in generators.REGRESS_DATASETS else "dataset": name})
 
     def set_layer_activation(self, layer: int, activation: str) -> None:
         s = self.run.settings
@@ -153,6 +185,10 @@ class PlaygroundLesson:
                 self.message = f"That point was not added. {error}"
                 return
             run.record_scores()
+
+    def add_mode_choices(self) -> list[int | None]:
+        """What a click on the picture may add: nothing (None), or a point of one of the classes."""
+        return [None, *range(self.run.n_classes)]
 
     def edit_parameter(self, index: Any, value: Any) -> None:
         """A learner typed a new weight or bias: set it and show the effect at once (no training)."""

@@ -17,7 +17,7 @@ from playground.engine2d.features import feature_matrix, ordered
 from playground.engine2d.network import Network2D, TrainSettings, head_for
 from playground.render.points import EXTENT
 from playground.tfplayground.settings import MAX_INIT_DRAWS, PlaygroundSettings
-from playground.toydata import generators
+from playground.toydata import generators, learner_csv
 from playground.toydata.generators import Data2D
 from playground.toydata.seedrandom import SeedRandom
 
@@ -128,6 +128,22 @@ class PlaygroundRun:
     @property
     def class_names(self) -> tuple[str, ...]:
         return self.base.class_names
+
+    @property
+    def class_count_adjustable(self) -> bool:
+        """Whether the learner may choose how many classes the data has (a generated multi-class set)."""
+        return (self.uploaded is None and self.settings.problem == "classification"
+                and self.settings.current_dataset() in generators.MULTICLASS_DATASETS)
+
+    @property
+    def loss_adjustable(self) -> bool:
+        """Whether the learner may choose the loss: two classes (TF's squared error, or cross-entropy)."""
+        return self.problem == "classification" and self.n_classes == 2
+
+    def points_csv(self) -> bytes:
+        """Every point now trained and tested on (the learner's added ones too), as a CSV to download."""
+        return learner_csv.data_to_csv(np.concatenate([self.train_x, self.test_x]),
+                                       np.concatenate([self.train_y, self.test_y]), self.class_names)
 
     def add_point(self, x: float, y: float, label: int) -> None:
         """A learner's click on the picture: a new training point of class `label` (kept on reset).

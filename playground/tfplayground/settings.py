@@ -2,14 +2,16 @@
 
 One record that the page's widgets, the URL's query string and a saved network file all read and write,
 so a shared link opens the same network on the same data. Parsing and writing query strings is in
-playground_url.py.
+tfplayground/url.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from playground.engine2d.activations import ACTIVATIONS, TF_ACTIVATIONS
 from playground.engine2d.features import DEFAULT_FEATURES
+from playground.toydata import generators
 
 # TF's value lists, in its order.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -19,6 +21,21 @@ REGULARIZATIONS = ("none", "L1", "L2")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LOSSES = ("squared", "cross-entropy")
 SPEEDS = ("slow-motion", "slow", "normal", "fast", "fastest")
+# The top bar's activations: TF's four first, then ours.
+ACTIVATION_CHOICES = TF_ACTIVATIONS + tuple(a for a in ACTIVATIONS if a not in TF_ACTIVATIONS)
+NOISE_SLIDER_TOP = 50  # TF's noise slider stops here (its URL goes further: Limits.max_noise)
+
+
+def with_current(values: tuple[float, ...], current: float) -> list[float]:
+    """TF's values of a rate, and the current one if a link or a file brought another, in order."""
+    return sorted(set(values) | {current})
+
+
+def dataset_choices(problem: str) -> tuple[str, ...]:
+    """The datasets the picker offers for a problem type: TF's, then ours with several classes."""
+    if problem == "regression":
+        return generators.REGRESS_DATASETS
+    return generators.CLASSIFY_DATASETS + generators.MULTICLASS_DATASETS
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,10 @@ class PlaygroundSettings:
 
     def current_dataset(self) -> str:
         return self.regDataset if self.problem == "regression" else self.dataset
+
+    def noise_slider_top(self) -> int:
+        """The noise slider's top: TF's, or the noise a link brought if it is more."""
+        return max(NOISE_SLIDER_TOP, self.noise)
 
     def limits(self) -> Limits:
         """The limits that apply: basic or advanced, capped by the class's limits if any."""

@@ -34,6 +34,13 @@ MULTICLASS_DATASETS = ("spiral3", "blobs")
 NUM_SAMPLES_CLASSIFY = 500
 NUM_SAMPLES_REGRESS = 1200
 
+# What every page calls each dataset (the Playground's picker, Meet the data's list): short enough for one
+# line under the picker's pictures; dataset_label adds the problem.
+DATASET_LABELS = {
+    "circle": "Circle", "xor": "XOR", "gauss": "Gauss", "spiral": "Spiral",
+    "spiral3": "Spirals", "blobs": "Blobs", "reg-plane": "Plane", "reg-gauss": "Bumps",
+}
+
 MULTICLASS_DEFAULT_CLASSES = {"spiral3": 3, "blobs": 4}
 MIN_MULTICLASS = 2
 MAX_MULTICLASS = 6
@@ -294,6 +301,13 @@ def problem_of(name: str) -> str:
     if name in REGRESS_DATASETS:
         return "regression"
     raise ValueError(f"unknown dataset {name!r}")
+
+
+def dataset_label(name: str, with_problem: bool = False) -> str:
+    """A dataset's name for a learner; `with_problem` says "(regression)" after a regression set, for a list
+    that mixes both kinds (the Playground's picker shows one kind at a time)."""
+    label = DATASET_LABELS.get(name, name)
+    return f"{label} (regression)" if with_problem and name in REGRESS_DATASETS else label
 
 
 def num_samples_for(name: str) -> int:

@@ -110,7 +110,7 @@ def _revoked(token_id: str, fresh: bool) -> bool:
 
     try:
         return tokens.is_revoked(submissions_engine(), token_id) if fresh else token_id in _revoked_cache()
-    except Exception:  # noqa: BLE001 - the database is away: sign in again rather than trust the token
+    except Exception:  # the database is away: sign in again rather than trust the token
         logging.getLogger(__name__).exception("cannot read the revoked tokens")
         return True
 
@@ -201,7 +201,7 @@ def sign_out() -> None:
     for token in revoke:
         try:
             tokens.revoke(submissions_engine(), token)
-        except Exception:  # noqa: BLE001 - the cookie is deleted and this session signed out all the same
+        except Exception:  # the cookie is deleted and this session signed out all the same
             logging.getLogger(__name__).exception("cannot revoke a signed-out token")
         _revoked_cache().add(token.id)
     st.session_state[_SIGNED_OUT] = True

@@ -25,13 +25,13 @@ def _background_work() -> dict[str, bytes]:
         for lesson in catalog.LESSONS:
             try:
                 done[lesson.key] = thumbnails.CARD_PICTURES[lesson.key]()
-            except Exception:  # noqa: BLE001 - a card without its picture is better than no page
+            except Exception:  # a card without its picture is better than no page
                 log.exception("drawing the %s card failed", lesson.key)
         try:
             from playground.tfplayground import warmup
 
             warmup.warm()  # loads (or compiles) every kernel a Playground session uses
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("warming up the Playground engine failed")
 
     # not a daemon: a process that ends early (a test, a quick Ctrl-C) waits for it rather than tearing
