@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from playground import catalog
+from playground.tryouts import Tryout
 from playground.ui.access import class_config
 from playground.ui.resources import thumbnail_png
-from playground.ui.state import SEED_SLOT, reset_lesson
+from playground.ui.state import SEED_SLOT, renew_settings_widgets, reset_lesson, widget_key
+
+L = TypeVar("L")
 
 log = logging.getLogger("neural_playground")
 
@@ -112,11 +115,25 @@ def lesson_card(lesson: catalog.Lesson, number: int, start_here: bool = False) -
         lesson_link(lesson.key, label="Open the lesson", icon=":material/arrow_forward:")
 
 
-def try_this(items: list[tuple[str, str]]) -> None:
-    """A 'Try this' list: an experiment and what to look for."""
-    with st.expander("Try this", icon=":material/science:", expanded=False):
-        st.markdown("\n".join(f"- **{do}** — {look_for}" for do, look_for in items))
+def try_this(tryouts: Sequence[Tryout[L]], lesson: L, lesson_key: str,
+             on_set_up: Callable[[], None] | None = None) -> None:
+    """A 'Try this' list: each experiment, what to look for, and a "Set this up" button that applies it to
+    the lesson state (then `on_set_up`, e.g. renewing the settings widgets so they show the new values)."""
 
+    def set_up(tryout: Tryout[L]) -> None:
+        assert tryout.set_up is not None
+        tryout.set_up(lesson)
+        renew_settings_widgets(lesson_key)
+        if on_set_up is not None:
+            on_set_up()
+
+    with st.expander("Try this", icon=":material/science:", expanded=False):
+        for tryout in tryouts:
+            text, button = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(f"**{tryout.do}** — {tryout.look_for}")
+            if tryout.set_up is not None:
+                button.button("Set this up", key=widget_key(lesson_key, f"tryout:{tryout.key}"),
+                              on_click=set_up, args=(tryout,), width="stretch")
 
 
 def busy_notice(players: int) -> None:
