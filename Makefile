@@ -55,6 +55,7 @@ COOKIE_SECRET ?=
 serve-class: setup
 	$(if $(COOKIE_SECRET),STREAMLIT_SERVER_COOKIE_SECRET=$(COOKIE_SECRET)) $(BIN)/python -m playground.classroom check
 	$(BIN)/python -m playground.tfplayground.warmup  # every engine kernel compiled before the class arrives
+	$(BIN)/python -m playground.cards  # the home cards drawn once, kept in .cache/
 	NP_TORCH_THREADS=1 $(if $(COOKIE_SECRET),STREAMLIT_SERVER_COOKIE_SECRET=$(COOKIE_SECRET)) \
 	  $(BIN)/python -m streamlit run app.py --server.address $(CLASS_HOST) \
 	  --server.port $(CLASS_PORT) --server.headless true --server.fileWatcherType none \

@@ -68,3 +68,20 @@ def test_no_page_asks_another_host_for_anything(app_server, browser) -> None:
     finally:
         context.close()
     assert elsewhere == []
+
+
+def test_a_restarted_server_shows_the_home_cards_at_once(browser, tmp_path) -> None:
+    """Cards drawn by an earlier start are read from the disk: the first home page has every picture and
+    no 'Drawing this picture…'."""
+    from harness.app_server import running_app
+    from playground import cards
+
+    for lesson in LESSONS:  # what an earlier start (or python -m playground.cards) left on the disk
+        cards.card_png(lesson.key, tmp_path)
+    with running_app(env={"NP_CACHE_DIR": str(tmp_path)}) as server:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server.url)
+        wait_idle(page, timeout=60_000)
+        assert page.get_by_text("Drawing this picture").count() == 0
+        assert page.locator('[data-testid="stImage"] img').count() >= len(LESSONS)
+        page.close()

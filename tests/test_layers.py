@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "playground"
 
-SHARED = {"paths", "text", "keyed_results", "torch_runtime", "catalog", "url_table", "tryouts"}  # layer 1
+SHARED = {"paths", "text", "keyed_results", "torch_runtime", "catalog", "url_table", "tryouts", "glossary"}  # layer 1
 FOUNDATIONS = SHARED | {"render", "engine2d", "toydata", "classroom", "training_driver"}  # layers 1-4
 LESSONS = FOUNDATIONS | {"tfplayground", "digits"}  # layers 1-6
 
@@ -28,6 +28,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "catalog": set(),
     "url_table": {"text"},
     "tryouts": set(),
+    "glossary": set(),
     # 2: none of the three imports another, nor the records
     "render": set(),  # knows colours, not networks
     "engine2d": set(),  # NumPy and numba only
@@ -43,7 +44,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "embeddings": LESSONS,
     # 8-9
     "thumbnails": LESSONS | {"adversarial", "embeddings"},
-    "ui": LESSONS | {"adversarial", "embeddings", "thumbnails"},
+    "cards": {"catalog", "paths", "thumbnails"},
+    "ui": LESSONS | {"adversarial", "embeddings", "thumbnails", "cards"},
 }
 
 

@@ -8,7 +8,7 @@ import threading
 
 import streamlit as st
 
-from playground import catalog, thumbnails
+from playground import cards, catalog, thumbnails
 from playground.digits import mnist
 from playground.toydata import generators
 
@@ -19,12 +19,19 @@ log = logging.getLogger("neural_playground")
 def _background_work() -> dict[str, bytes]:
     """Started once per server: draws the home cards' pictures (some train a small network) and
     compiles the Playground engine, in a background thread, so the first page appears at once."""
+    # the pictures kept on disk by an earlier start show at once; the thread draws the others
     done: dict[str, bytes] = {}
+    for lesson in catalog.LESSONS:
+        kept = cards.read_cached(lesson.key)
+        if kept is not None:
+            done[lesson.key] = kept
 
     def work() -> None:
         for lesson in catalog.LESSONS:
+            if lesson.key in done:
+                continue
             try:
-                done[lesson.key] = thumbnails.CARD_PICTURES[lesson.key]()
+                done[lesson.key] = cards.card_png(lesson.key)
             except Exception:  # a card without its picture is better than no page
                 log.exception("drawing the %s card failed", lesson.key)
         try:

@@ -1,0 +1,59 @@
+"""The words a newcomer meets, each explained in a sentence or two: shown as hover help where they appear."""
+
+from __future__ import annotations
+
+# term -> what it means, for someone who has never trained a network (Markdown, no links)
+GLOSSARY: dict[str, str] = {
+    "neuron": "A unit that adds up its inputs, each times a weight, plus a bias, and passes the sum through "
+              "an activation function.",
+    "weight": "How strongly one input counts for a neuron. Training changes the weights; a blue link is "
+              "positive, an orange one negative.",
+    "bias": "A number a neuron adds to its weighted sum: it moves where the neuron switches on.",
+    "activation": "The function a neuron applies to its sum (ReLU, tanh, sigmoid, linear). Without a "
+                  "non-linear one, any number of layers can only draw straight boundaries.",
+    "hidden layer": "A layer between the inputs and the output. Each one can bend the space the next one sees.",
+    "loss": "One number that says how wrong the network is on a set of examples (lower is better). Training "
+            "moves the weights to make the training loss smaller.",
+    "training loss": "The loss on the examples the network learns from.",
+    "test loss": "The loss on examples the network never learns from: how well it does on new data.",
+    "epoch": "One pass of training over every training example.",
+    "learning rate": "How big a step each weight takes against its gradient. Too small: slow. Too big: the "
+                     "loss jumps about or blows up.",
+    "batch": "How many examples are used for each step: the gradient is averaged over them.",
+    "gradient": "For each weight, how much the loss changes when the weight is nudged: training steps each "
+                "weight against it.",
+    "regularization": "A cost for large weights added to the loss (L1 pushes weights to exactly zero, L2 "
+                      "keeps them all small): it trades a little training fit for simpler networks.",
+    "overfitting": "The network learns the training examples' noise: the training loss keeps falling while "
+                   "the test loss rises.",
+    "logits": "The output layer's raw scores, one per class, before softmax turns them into probabilities.",
+    "softmax": "Turns scores into probabilities that add up to 1; the largest score gets the largest share.",
+    "accuracy": "The share of examples the network reads right.",
+    "MLP": "A multilayer perceptron: layers of neurons, each connected to every input of the layer before.",
+    "CNN": "A convolutional network: small filters slide over the image, so the same weights look for the "
+           "same pattern everywhere; far fewer weights than an MLP.",
+    "ε": "Epsilon: how far an attack may change each pixel (0 to 1 of the pixel's range). Small ε: a change "
+         "you can hardly see.",
+    "FGSM": "Fast Gradient Sign Method: one step of size ε in the direction that raises the loss most.",
+    "PGD": "Projected Gradient Descent: many small FGSM steps, each kept within ε of the original. Stronger "
+           "than FGSM for the same ε.",
+    "adversarial training": "Training on attacked examples, so the network learns to resist the attack.",
+    "embedding": "The numbers a layer makes of an example: where that example sits in the layer's space.",
+    "PCA": "Principal component analysis: the flat view of the data that keeps the most spread. Fast and "
+           "faithful to large distances; it cannot unfold curved structure.",
+    "t-SNE": "A picture that keeps each point's nearest neighbours near it. Cluster sizes and the distances "
+             "between clusters mean little.",
+    "UMAP": "Like t-SNE, keeps neighbours together, a little more of the large-scale layout, and is faster "
+            "on many points.",
+    "perplexity": "t-SNE's idea of how many neighbours each point has: small values show tiny clumps, large "
+                  "ones the overall shape.",
+    "k-NN accuracy": "How often a point's nearest neighbours in a layer's space share its class: how well "
+                     "that layer separates the classes.",
+    "seed": "The number that fixes every random choice (data, starting weights), so the same settings give "
+            "the same run for everyone.",
+}
+
+
+def explain(*terms: str) -> str:
+    """Hover help for one or more terms: '**term** — what it means', one per line (KeyError if unknown)."""
+    return "\n\n".join(f"**{term}** — {GLOSSARY[term]}" for term in terms)
