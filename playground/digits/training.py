@@ -253,3 +253,26 @@ class DigitTrainer:
     def continue_for(self, epochs: int) -> None:
         """Allow `epochs` more epochs (e.g. after adding drawings), keeping the weights."""
         self.config = replace(self.config, epochs=self._epochs_done + epochs)
+
+    # ------------------------------------------------------------------ saved and restored (digits.network_file)
+
+    def progress_state(self) -> dict:
+        """Where training stands beyond the weights, as plain values and tensors: enough for a restored
+        trainer to go on exactly as this one would (the epoch's shuffled order and the shuffling state)."""
+        return {"examples": int(self.examples), "seconds": float(self.seconds), "epochs_done": int(self._epochs_done),
+                "position": int(self._position) if self._order is not None else 0,
+                "order": None if self._order is None else self._order.to(torch.int32),
+                "order_sizes": [int(n) for n in self._order_sizes], "train_examples": len(self.data.train_labels),
+                "generator": self.generator.get_state(),
+                "recent": torch.tensor(self._recent, dtype=torch.float64).reshape(-1, 3)}
+
+    def restore_progress(self, state: dict) -> None:
+        """Go on from a progress_state that digits.network_file has checked against this trainer's data."""
+        self.data = self.data.limited(state["train_examples"])
+        self.examples, self.seconds, self._epochs_done = state["examples"], state["seconds"], state["epochs_done"]
+        order = state["order"]
+        self._order = None if order is None else order.to(torch.int64)
+        self._position = state["position"] if order is not None else 0
+        self._order_sizes = tuple(state["order_sizes"])
+        self.generator.set_state(state["generator"])
+        self._recent = [(float(a), float(b), int(c)) for a, b, c in state["recent"].tolist()]

@@ -218,8 +218,9 @@ def write_pending_cookie() -> None:
 
 
 def submitter_id() -> str:
-    """Who owns the nicknames this session submits under: the OpenID Connect e-mail, else this browser's
-    id from its signed cookie (a new one if it has none), else (no server secret) this session."""
+    """Who owns the nicknames this session submits under and the work it keeps (ui.saved): the OpenID
+    Connect e-mail, else this browser's random id from its signed cookie (a new one if it has none or it is
+    forged), else (no key to sign it with) this session."""
     from playground.classroom import tokens
 
     config = class_config()
@@ -228,7 +229,7 @@ def submitter_id() -> str:
     owner = st.session_state.get(_BROWSER)
     if owner:
         return owner
-    key = _token_key()
+    key = _browser_key()
     if key is None:
         owner = f"session:{session_id()}"
     else:
@@ -239,6 +240,29 @@ def submitter_id() -> str:
         owner = f"browser:{token.subject}"
     st.session_state[_BROWSER] = owner
     return owner
+
+
+@st.cache_resource(show_spinner=False)
+def _local_browser_key() -> bytes:
+    """The key of browser ids on a server without a secret of its own (a learner's laptop): from a random
+    secret made once and kept in the class's database (saved_work.local_secret). Raises if the database
+    cannot be reached (not cached: the next run tries again)."""
+    from playground.classroom import saved_work, tokens
+
+    return tokens.token_key(saved_work.local_secret(saved_work_engine()))
+
+
+def _browser_key() -> bytes | None:
+    """The key of the browser-id cookie: the server secret's, else the local one. Never a role token's:
+    _token_key alone signs and reads those."""
+    key = _token_key()
+    if key is not None:
+        return key
+    try:
+        return _local_browser_key()
+    except Exception:  # the database is away: this session only, nothing kept for later
+        log.exception("cannot read the local secret for browser ids")
+        return None
 
 
 def has_instructor_password() -> bool:
@@ -256,6 +280,14 @@ def submissions_engine():
     url = submissions_url(config.storage_url, f"sqlite:///{config_path().with_suffix('.sqlite')}")
     connection = st.connection("submissions", type="sql", url=url)
     return submissions.prepare(connection._instance)  # noqa: SLF001 - the SQLAlchemy engine itself
+
+
+@st.cache_resource(show_spinner=False)
+def saved_work_engine():
+    """The submissions' database with the saved-work tables (playground.classroom.saved_work) made."""
+    from playground.classroom import saved_work
+
+    return saved_work.prepare(submissions_engine())
 
 
 def access_sidebar(config, role: str) -> None:

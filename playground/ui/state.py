@@ -62,12 +62,22 @@ def lesson_state(lesson_key: str, factory: Callable[[], T]) -> T:
 
 
 def reset_lesson(lesson_key: str) -> None:
-    """Forget everything a lesson holds for this learner: its state, its widgets, its URL settings."""
+    """Forget everything a lesson holds for this learner: its state, its widgets, its URL settings, and
+    the work the server keeps for it (ui.saved), so that a reload does not bring it back."""
+    from playground.ui import saved
+
     for key in list(st.session_state.keys()):
         if key == _STATE + lesson_key or str(key).startswith(lesson_key + ":"):
             del st.session_state[key]
     _bump(_GENERATION + lesson_key)
     st.query_params.clear()
+    saved.forget_lesson(lesson_key)
+
+
+def renew_lesson_widgets(lesson_key: str) -> None:
+    """Give every widget of a lesson a new identity (its state stays): they redraw from the lesson's
+    state, e.g. after a saved network was opened."""
+    _bump(_GENERATION + lesson_key)
 
 
 
@@ -92,10 +102,25 @@ def existing_playground_lesson() -> PlaygroundLesson | None:
 
 
 def digit_lesson() -> DigitLesson:
-    """The digit network the three digit pages, the embeddings and the adversarial lessons share."""
+    """The digit network the three digit pages, the embeddings and the adversarial lessons share. A new
+    session starts from the learner's kept work (a reload keeps the network); later runs keep what changed
+    since (ui.saved: only after a change, never on every run)."""
     from playground.digits.lesson import DigitLesson
+    from playground.ui import saved
 
-    return lesson_state(catalog.lesson_by_key("mnist-train").state_key, DigitLesson)
+    key = catalog.lesson_by_key("mnist-train").state_key
+    fresh = _STATE + key not in st.session_state
+    lesson = lesson_state(key, DigitLesson)
+    if fresh:
+        saved.restore_digit_work(lesson)
+    else:
+        saved.keep_digit_work(lesson)
+    return lesson
+
+
+def existing_digit_lesson() -> DigitLesson | None:
+    """The learner's digit lesson, if a digit page has made it in this session (never made here)."""
+    return st.session_state.get(_STATE + catalog.lesson_by_key("mnist-train").state_key)
 
 
 def embedding_lesson() -> EmbeddingLesson:

@@ -51,9 +51,12 @@ def train(trainer, run, limits, progress: Callable[[], object] | None = None, un
     placeholder, or a new one) while the class's training slots are all taken, and a click on the page
     ends the loop so that it is answered. Returns the driver's Outcome."""
     from playground import training_driver as driver
+    from playground.ui import saved
 
     notice = notice if notice is not None else st.empty()
-    return driver.run_training(
+    outcome = driver.run_training(
         trainer, run, session_id(), limits, progress=progress, until_epoch=until_epoch,
         should_stop=rerun_requested, waited=notice.empty,
         waiting=lambda *status: notice.info(driver.waiting_message(*status), icon=":material/hourglass_top:"))
+    saved.after_training(trainer)  # the learner's digit network is kept when its run ends (a reload keeps it)
+    return outcome
