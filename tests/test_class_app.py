@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from playground.catalog import lesson_by_key
 from playground.classroom.access import hash_password
 from playground.paths import REPO_ROOT
 
@@ -94,3 +95,123 @@ def test_a_wrong_password_opens_nothing_and_says_so(class_file) -> None:
     at.button[0].click()
     at.run()
     assert "Class password" not in labels(at)
+
+
+# ------------------------------------------------------------------ the class board and the challenge panel
+
+BOARD_CLASS = ('[class]\ntitle = "Week 3 lab"\nlessons = ["playground", "data", "mnist-train"]\n'
+               'base_url = "https://class.school.edu"\n\n[access]\nmode = "password"\n\n'
+               '[storage]\nurl = "sqlite:///{db}"\n')
+BOARD_SECRETS = {"password_hash": hash_password("learn-2026"), "instructor_password_hash": hash_password("teach-2026"),
+                 "token_secret": SECRET}
+
+
+@pytest.fixture
+def board_class(tmp_path, monkeypatch):
+    """A password class with its own SQLite database, and that database's engine for the test."""
+    import sqlalchemy as sa
+
+    from playground.classroom import submissions
+
+    db = tmp_path / "class.sqlite"
+    path = tmp_path / "classroom.toml"
+    path.write_text(BOARD_CLASS.format(db=db))
+    monkeypatch.setenv("NP_CLASSROOM", str(path))
+    monkeypatch.delenv("NP_STORAGE_URL", raising=False)
+    monkeypatch.delenv("STREAMLIT_SERVER_COOKIE_SECRET", raising=False)
+    st.cache_resource.clear()
+    engine = submissions.prepare(sa.create_engine(f"sqlite:///{db}"))
+    submissions.set_current_class_session(engine, "Week 3 lab")
+    yield engine
+    engine.dispose()
+    st.cache_resource.clear()
+
+
+def signed_in(password: str, page: str | None = None) -> AppTest:
+    at = app(BOARD_SECRETS)
+    at.text_input[0].input(password)
+    at.button[0].click()
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def all_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "text", "info", "success", "error", "warning")
+             for e in getattr(at, kind)]
+    for frame in at.dataframe:
+        parts.append(frame.value.to_string())
+    return "\n".join(str(p) for p in parts)
+
+
+def test_the_board_shows_progress_and_readable_results_and_deletes_one(board_class) -> None:
+    from playground.classroom import submissions
+
+    engine = board_class
+    submissions.record_lesson_open(engine, "Week 3 lab", "browser:ada", "playground")
+    submissions.record_lesson_open(engine, "Week 3 lab", "browser:ada", "data")
+    submissions.record_lesson_open(engine, "Week 3 lab", "browser:bob", "data")
+    submissions.claim_nickname(engine, "Week 3 lab", "Ada", "browser:ada")
+    figures = {"test_loss": 0.036, "hidden_neurons": 6, "epochs": 6744, "layers": "4, 2", "inputs": "X₁, X₂"}
+    submissions.add_submission(engine, class_session="Week 3 lab", nickname="Ada", challenge="spiral-small",
+                               passed=True, score=0.036, figures=figures, url="/playground?seed=1", medal="silver")
+    doomed = submissions.add_submission(engine, class_session="Week 3 lab", nickname="Ada", challenge="spiral-small",
+                                        passed=False, score=0.2, figures={**figures, "test_loss": 0.2},
+                                        url="/playground?seed=2")
+    at = signed_in("teach-2026", "lessons/dashboard.py")
+    text = all_text(at)
+    assert "Class board" in text and "**class session** is one sitting" in text  # the board says what a class session is
+    assert "test loss 0.036 · 6 hidden neurons · 6,744 epochs" in text  # readable, not a dict
+    assert "A small spiral solver" in text and "spiral-small" not in text and "test_loss" not in text
+    progress = at.dataframe[0].value
+    titles = [lesson_by_key(key).title for key in ("playground", "data", "mnist-train")]
+    assert list(progress.columns[:4]) == ["learner", *titles]
+    ada = progress[progress.learner == "Ada"].iloc[0]
+    assert ada[titles[0]] == "opened · silver" and ada[titles[1]] == "opened"
+    assert ada[titles[2]] == "—"
+    assert "no nickname yet 1" in set(progress.learner)  # Bob opened a lesson, never submitted
+
+    chosen = at.selectbox(key="board:delete-one")
+    assert "A small spiral solver" in chosen.format_func(doomed)
+    chosen.set_value(doomed)
+    at.button(key="board:delete-one-button").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    left = submissions.list_submissions(engine, class_session="Week 3 lab")
+    assert [r.score for r in left] == [0.036]  # only the chosen one is gone
+    assert any("Deleted Ada" in s.value for s in at.success)
+
+
+def test_a_learner_opening_a_lesson_shows_on_the_board(board_class) -> None:
+    from playground.classroom import submissions
+
+    at = signed_in("learn-2026", "lessons/data.py")
+    at.run()  # another run of the same page: still one opening of this session
+    [learner] = submissions.progress(board_class, "Week 3 lab")
+    assert learner.opened == {"data": 1} and learner.name == "no nickname yet 1"
+
+
+def test_the_challenge_panel_grades_tiers_and_refuses_a_duplicate(board_class) -> None:
+    from playground.classroom import submissions
+
+    at = signed_in("learn-2026", "lessons/playground.py")
+    at.button(key="challenge:spiral-small:check").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = all_text(at)
+    for medal in ("Bronze", "Silver", "Gold"):
+        assert f"**{medal}**: not yet" in text
+    nickname = next(t for t in at.text_input if t.label == "Nickname")
+    nickname.input("Ada")
+    submit = next(b for b in at.button if b.label == "Submit")
+    submit.click()
+    at.run()
+    assert any("Submitted." in s.value for s in at.success)
+    next(b for b in at.button if b.label == "Submit").click()  # Enter, then a click: the same result again
+    at.run()
+    assert any("Already on the board" in i.value for i in at.info)
+    rows = submissions.list_submissions(board_class, class_session="Week 3 lab")
+    assert len(rows) == 1 and rows[0].challenge == "spiral-small" and rows[0].medal is None

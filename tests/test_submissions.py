@@ -1,6 +1,8 @@
 """The class's submissions store on SQLite (WAL) and on a real PostgreSQL server: survives a restart, loses
 nothing under concurrent writes, stores learner text as text; a nickname stays its first owner's (across
-app processes), and one learner cannot flood the board."""
+app processes), one learner cannot flood the board, the same result is stored once, an instructor deletes one
+submission, each learner's progress (lessons opened, medals) is kept, exported links are absolute, and a
+database made by an older version gets the new columns."""
 
 from __future__ import annotations
 
@@ -28,17 +30,18 @@ def make_engine(request, tmp_path, postgres_url):
     yield make
     if request.param == "postgresql":  # leave the shared server clean for the next test
         with engines[0].begin() as connection:
-            for name in ("SUBMISSIONS", "CLASS_SETTINGS", "NICKNAMES", "REFUSED"):
+            for name in ("SUBMISSIONS", "CLASS_SETTINGS", "NICKNAMES", "REFUSED", "LESSON_OPENS"):
                 if hasattr(submissions, name):
                     connection.execute(sa.delete(getattr(submissions, name)))
     for engine in engines:
         engine.dispose()
 
 
-def add(engine, nickname="ada", challenge="spiral-small", passed=True, score=0.03, session="lab"):
+def add(engine, nickname="ada", challenge="spiral-small", passed=True, score=0.03, session="lab", medal=None,
+        url="/playground?dataset=spiral"):
     return submissions.add_submission(engine, class_session=session, nickname=nickname, challenge=challenge,
-                                      passed=passed, score=score, figures={"test_loss": score},
-                                      url="/playground?dataset=spiral")
+                                      passed=passed, score=score, figures={"test_loss": score}, url=url,
+                                      medal=medal)
 
 
 def test_submissions_survive_a_restart(make_engine) -> None:
@@ -112,6 +115,8 @@ def test_bad_nicknames_are_refused_clearly(make_engine) -> None:
         add(engine, nickname="   ")
     assert add(engine, nickname="x" * 200) > 0
     assert submissions.list_submissions(engine)[0].nickname == "x" * submissions.MAX_NICKNAME
+    with pytest.raises(submissions.DuplicateSubmission):  # the same nickname, as stored, and result
+        add(engine, nickname="x" * 300)
 
 
 def test_sqlite_uses_the_write_ahead_log(tmp_path) -> None:
@@ -174,3 +179,170 @@ def test_the_rate_limit_and_the_refusals_count(make_engine) -> None:
     for _ in range(3):
         submissions.count_refused(engine, "lab")
     assert submissions.refused_count(engine, "lab") == 3 and submissions.refused_count(engine, "other") == 0
+
+
+def test_the_same_result_is_stored_once(make_engine) -> None:
+    """Enter in the nickname field, then a click on Submit: one row, not two (also from another process)."""
+    a, b = make_engine(), make_engine()
+    first = add(a, "Ada", score=0.03)
+    for engine, nickname in ((a, "Ada"), (b, "ada "), (b, "ＡＤＡ")):
+        with pytest.raises(submissions.DuplicateSubmission, match="Already on the board"):
+            add(engine, nickname, score=0.03)
+    add(b, "Ada", score=0.02)  # another result
+    add(b, "Ada", score=0.03, url="/playground?dataset=spiral&seed=1")  # the same figures from another set-up
+    add(b, "Ada", score=0.03, challenge="mnist-compact")  # another challenge
+    add(b, "Bob", score=0.03)  # another learner
+    add(b, "Ada", score=0.03, session="other")  # another class session
+    rows = submissions.list_submissions(a, class_session="lab")
+    assert len(rows) == 5 and sum(r.id == first for r in rows) == 1
+    assert submissions.delete_submission(a, first)  # deleted: it may be submitted again
+    add(a, "Ada", score=0.03)
+
+
+def test_simultaneous_identical_submissions_store_one(make_engine) -> None:
+    engines = [make_engine() for _ in range(4)]
+    stored, duplicates, errors = [], [], []
+
+    def submit(n: int) -> None:
+        try:
+            stored.append(add(engines[n % 4], "Grace", score=0.01))
+        except submissions.DuplicateSubmission:
+            duplicates.append(n)
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(stored) == 1 and len(duplicates) == 7
+
+
+def test_an_instructor_deletes_one_submission(make_engine) -> None:
+    engine = make_engine()
+    keep, gone = add(engine, "ada", score=0.04), add(engine, "bob", score=0.02)
+    other = add(engine, "cy", score=0.01, session="other")
+    assert not submissions.delete_submission(engine, other, class_session="lab")  # not this session's
+    assert submissions.delete_submission(engine, gone, class_session="lab")
+    assert not submissions.delete_submission(engine, gone)  # already gone
+    assert [r.id for r in submissions.list_submissions(engine, class_session="lab")] == [keep]
+    assert [r.id for r in submissions.list_submissions(engine, class_session="other")] == [other]
+
+
+def test_medals_rank_the_leaderboard(make_engine) -> None:
+    engine = make_engine()
+    add(engine, "ada", score=0.01, medal="bronze")
+    add(engine, "ada", score=0.04, medal="silver")
+    add(engine, "bob", score=0.02, medal="silver")
+    add(engine, "cy", score=0.005, medal="bronze")
+    add(engine, "dee", score=0.5, passed=False, medal=None)
+    rows = submissions.list_submissions(engine, class_session="lab")
+    assert {r.nickname: r.medal for r in rows if r.nickname != "ada"} == {"bob": "silver", "cy": "bronze",
+                                                                         "dee": None}
+    board = submissions.leaderboard(rows, lower_is_better=True)
+    assert [(b.nickname, b.medal, b.score) for b in board] == [("bob", "silver", 0.02), ("ada", "silver", 0.04),
+                                                               ("cy", "bronze", 0.005)]
+
+
+def test_progress_lessons_opened_and_medals(make_engine) -> None:
+    a, b = make_engine(), make_engine()
+    submissions.record_lesson_open(a, "lab", "browser:1", "playground")
+    submissions.record_lesson_open(b, "lab", "browser:1", "playground")  # again, from another process
+    submissions.record_lesson_open(a, "lab", "browser:1", "mnist-train")
+    submissions.record_lesson_open(a, "lab", "browser:2", "playground")
+    submissions.record_lesson_open(a, "lab", "browser:3", "adversarial")
+    submissions.record_lesson_open(a, "other", "browser:4", "playground")
+    submissions.claim_nickname(a, "lab", "Ada", "browser:1")
+    add(a, "Ada", score=0.04, medal="bronze")
+    add(a, "Ada", score=0.02, medal="silver")
+    add(a, "Ada", score=0.01, medal="bronze", url="/playground?x=1")  # a lower medal later: silver stays
+    submissions.claim_nickname(a, "lab", "Ada again", "browser:1")  # the same learner, a second nickname
+    add(a, "Ada again", challenge="mnist-compact", score=0.9, passed=False)
+    submissions.claim_nickname(a, "lab", "Bob", "browser:2")
+    add(a, "Bob", score=0.2, passed=False)
+    learners = {p.name: p for p in submissions.progress(a, "lab")}
+    assert set(learners) == {"Ada / Ada again", "Bob", "no nickname yet 1"}
+    ada = learners["Ada / Ada again"]
+    assert ada.opened == {"playground": 2, "mnist-train": 1}
+    assert ada.medals == {"spiral-small": "silver", "mnist-compact": None}
+    assert learners["Bob"].opened == {"playground": 1} and learners["Bob"].medals == {"spiral-small": None}
+    assert learners["no nickname yet 1"].opened == {"adversarial": 1}
+    assert all(p.last_seen is not None for p in learners.values())
+    assert [p.name for p in submissions.progress(a, "other")] == ["no nickname yet 1"]
+    submissions.clear_class_session(a, "lab")
+    assert submissions.progress(a, "lab") == []
+    assert len(submissions.progress(a, "other")) == 1
+
+
+def test_simultaneous_first_opens_count_each(make_engine) -> None:
+    engines = [make_engine() for _ in range(4)]
+    errors = []
+
+    def open_lesson(n: int) -> None:
+        try:
+            submissions.record_lesson_open(engines[n % 4], "lab", "browser:1", "playground")
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_lesson, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert submissions.progress(engines[0], "lab")[0].opened == {"playground": 8}
+
+
+def test_exported_links_are_absolute(make_engine) -> None:
+    engine = make_engine()
+    add(engine, "ada", url="/playground?dataset=spiral&networkShape=4,2")
+    add(engine, "bob", url="https://elsewhere.example/playground?x=1")
+    rows = submissions.list_submissions(engine, class_session="lab")
+    text = submissions.to_csv(rows, "https://class.school.edu/np/").decode()
+    assert "https://class.school.edu/np/playground?dataset=spiral&networkShape=4,2" in text
+    assert "https://elsewhere.example/playground?x=1" in text
+    assert ",challenge_name,passed,medal,score,result," in text.splitlines()[0]
+    assert "A small spiral solver" in text and "test loss 0.030" in text
+    assert submissions.absolute_url("/a?b=1", "") == "/a?b=1"  # no base known: as stored
+
+
+OLD_SCHEMA = """
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY {auto}, created_at TIMESTAMP NOT NULL, class_session VARCHAR(80) NOT NULL,
+    nickname VARCHAR(40) NOT NULL, challenge VARCHAR(40) NOT NULL, passed BOOLEAN NOT NULL, score FLOAT,
+    figures TEXT NOT NULL, url TEXT NOT NULL)
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_database_of_an_older_version_gets_the_new_columns(kind, tmp_path, postgres_url) -> None:
+    """A class's database made before medals and duplicate refusal: its rows stay, new ones get both."""
+    if kind == "sqlite":
+        url, options, auto = f"sqlite:///{tmp_path / 'old.sqlite'}", {}, "AUTOINCREMENT"
+    else:
+        url, options, auto = postgres_url, {"options": "-csearch_path=old_version"}, "GENERATED BY DEFAULT AS IDENTITY"
+        with sa.create_engine(postgres_url).begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA IF EXISTS old_version CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA old_version")
+    old = sa.create_engine(url, connect_args=options)
+    try:
+        with old.begin() as connection:
+            connection.exec_driver_sql(OLD_SCHEMA.format(auto=auto))
+            connection.exec_driver_sql("INSERT INTO submissions (created_at, class_session, nickname, challenge, "
+                                       "passed, score, figures, url) VALUES ('2026-01-01 10:00:00', 'lab', 'ada', "
+                                       "'spiral-small', true, 0.03, '{}', '/playground')")
+        engines = [submissions.prepare(sa.create_engine(url, connect_args=options)) for _ in range(2)]  # twice: no harm
+        rows = submissions.list_submissions(engines[1], class_session="lab")
+        assert [(r.nickname, r.medal) for r in rows] == [("ada", None)]
+        add(engines[0], "ada", score=0.03, medal="gold")
+        with pytest.raises(submissions.DuplicateSubmission):
+            add(engines[1], "ada", score=0.03, medal="gold")
+        assert {r.medal for r in submissions.list_submissions(engines[0])} == {None, "gold"}
+        for engine in engines:
+            engine.dispose()
+    finally:
+        old.dispose()
+        if kind == "postgresql":
+            with sa.create_engine(postgres_url).begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA IF EXISTS old_version CASCADE")

@@ -260,24 +260,27 @@ def email_allowed(email: str | None, allowed_domains: tuple[str, ...], instructo
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`hash [--instructor]`: a password's line for secrets.toml (asked twice, never echoed); `secret`: a new
+    random server secret's line. `python -m playground.classroom --help` describes every command."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["secret"]:
+    if argv == ["secret"]:
         from playground.classroom.tokens import new_secret
 
         print(f'token_secret = "{new_secret()}"')
         return 0
-    if argv[:1] != ["hash"]:
-        print("usage: python -m playground.classroom hash|secret   (then paste the line printed under [classroom] "
-              "in .streamlit/secrets.toml)")
+    if argv not in (["hash"], ["hash", "--instructor"]):
+        print("usage: python -m playground.classroom hash [--instructor] | secret   (then paste the line printed "
+              "under [classroom] in .streamlit/secrets.toml)", file=sys.stderr)
         return 2
-    password = getpass.getpass("Password: ")
+    instructor = "--instructor" in argv
+    password = getpass.getpass("Instructor password: " if instructor else "Class password: ")
     if len(password) < 8:
         print("Use at least 8 characters.", file=sys.stderr)
         return 1
     if getpass.getpass("Again: ") != password:
         print("The two passwords differ.", file=sys.stderr)
         return 1
-    print(f'password_hash = "{hash_password(password)}"')
+    print(f'{"instructor_password_hash" if instructor else "password_hash"} = "{hash_password(password)}"')
     return 0
 
 

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playground.catalog import LESSONS
 from playground.classroom.access import parse_trusted_proxies
@@ -26,7 +27,12 @@ ACCESS_MODES = ("none", "password", "oidc")
 
 
 class ClassConfigError(ValueError):
-    """The configuration file is wrong; the message names the file, the line and the problem."""
+    """The configuration file is wrong; the message names the file, the line and the problem of each
+    mistake (one a line; `problems` lists them)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems) if problems else [message]
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class ClassConfig:
     challenges: tuple[str, ...] | None = None  # None: every challenge
     storage_url: str = ""  # SQLAlchemy URL for submissions; "" = SQLite file next to the config
     path: Path | None = None
+    base_url: str = ""  # where learners open the app ("https://host"), for absolute links; "" = as the board sees it
 
 
 _LIMIT_KEYS = {
@@ -71,7 +78,7 @@ _LIMIT_KEYS = {
     "max_concurrent_trainings": (int, 1, 64),
 }
 _KNOWN = {
-    "class": {"title", "welcome", "lessons"},
+    "class": {"title", "welcome", "lessons", "base_url"},
     "presets": None,  # any lesson key
     "limits": set(_LIMIT_KEYS),
     "access": {"mode", "allowed_domains", "instructors", "trusted_proxies"},
@@ -108,93 +115,118 @@ def _problem(path: Path, text: str, table: str, key: str | None, message: str) -
 
 
 def parse_class_config(text: str, path: Path = DEFAULT_PATH) -> ClassConfig:
-    """The configuration from the file's text; ClassConfigError for any mistake."""
+    """The configuration from the file's text; ClassConfigError naming every mistake in it (its `problems`
+    list has one message per mistake, each with its line)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:  # its message ends with "(at line N, column M)"
         raise ClassConfigError(f"{path.name}: not valid TOML: {error}") from None
+    problems: list[str] = []
 
-    def fail(table: str, key: str | None, message: str) -> ClassConfigError:
-        return _problem(path, text, table, key, message)
+    def fail(table: str, key: str | None, message: str) -> None:
+        problems.append(str(_problem(path, text, table, key, message)))
 
-    for table, value in data.items():
+    for table, value in list(data.items()):
         if table not in _KNOWN:
-            raise fail(table, None, f"unknown section; known: {', '.join(_KNOWN)}")
+            fail(table, None, f"unknown section; known: {', '.join(_KNOWN)}")
+            del data[table]
+            continue
         if not isinstance(value, dict):
-            raise fail(table, None, "must be a section ([name] followed by keys)")
+            fail(table, None, "must be a section ([name] followed by keys)")
+            data[table] = {}
+            continue
         allowed = _KNOWN[table]
-        for key in value:
+        for key in list(value):
             if allowed is not None and key not in allowed:
-                raise fail(table, key, f"unknown setting; known here: {', '.join(sorted(allowed))}")
+                fail(table, key, f"unknown setting; known here: {', '.join(sorted(allowed))}")
+                del value[key]
 
     klass, known_lessons = data.get("class", {}), [lesson.key for lesson in LESSONS]
 
     def text_value(table: str, key: str, default: str, section: dict) -> str:
         value = section.get(key, default)
         if not isinstance(value, str):
-            raise fail(table, key, "must be text in quotes")
+            fail(table, key, "must be text in quotes")
+            return default
         return value
 
     title = text_value("class", "title", ClassConfig.title, klass).strip() or ClassConfig.title
     welcome = text_value("class", "welcome", "", klass)
     lessons = klass.get("lessons", list(known_lessons))
     if not isinstance(lessons, list) or not lessons or not all(isinstance(k, str) for k in lessons):
-        raise fail("class", "lessons", "must be a non-empty list of lesson names, e.g. [\"playground\"]")
-    for key in lessons:
-        if key not in known_lessons:
-            raise fail("class", "lessons", f"no lesson named {key!r}; lessons: {', '.join(known_lessons)}")
+        fail("class", "lessons", "must be a non-empty list of lesson names, e.g. [\"playground\"]")
+        lessons = list(known_lessons)
+    unknown = [key for key in lessons if key not in known_lessons]
+    for key in unknown:
+        fail("class", "lessons", f"no lesson named {key!r}; lessons: {', '.join(known_lessons)}")
     if len(set(lessons)) != len(lessons):
-        raise fail("class", "lessons", "a lesson is listed twice")
+        fail("class", "lessons", "a lesson is listed twice")
+    base_url = text_value("class", "base_url", "", klass).strip()
+    if base_url:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            fail("class", "base_url", "must be the address learners open, e.g. \"https://playground.school.edu\"")
+            base_url = ""
 
     presets = {}
     for key, query in data.get("presets", {}).items():
         if key not in known_lessons:
-            raise fail("presets", key, f"no lesson named {key!r}; lessons: {', '.join(known_lessons)}")
-        if not isinstance(query, str):
-            raise fail("presets", key, "must be a URL query string in quotes, e.g. \"dataset=spiral&networkShape=8,8\"")
-        presets[key] = query.lstrip("?#")
+            fail("presets", key, f"no lesson named {key!r}; lessons: {', '.join(known_lessons)}")
+        elif not isinstance(query, str):
+            fail("presets", key, "must be a URL query string in quotes, e.g. \"dataset=spiral&networkShape=8,8\"")
+        else:
+            presets[key] = query.lstrip("?#")
 
     limits: dict[str, Any] = {}
     for key, value in data.get("limits", {}).items():
         kind, low, high = _LIMIT_KEYS[key]
         ok = isinstance(value, int | float) and not isinstance(value, bool) and (kind is float or isinstance(value, int))
         if not ok or not low <= value <= high:
-            raise fail("limits", key, f"must be a {'whole ' if kind is int else ''}number from {low} to {high}")
-        limits[key] = kind(value)
+            fail("limits", key, f"must be a {'whole ' if kind is int else ''}number from {low} to {high}")
+        else:
+            limits[key] = kind(value)
 
     access = data.get("access", {})
     mode = access.get("mode", "none")
     if mode not in ACCESS_MODES:
-        raise fail("access", "mode", f"must be one of {', '.join(ACCESS_MODES)}")
-    lists = {}
+        fail("access", "mode", f"must be one of {', '.join(ACCESS_MODES)}")
+        mode = "none"
+    lists: dict[str, tuple[str, ...]] = {}
     for key in ("allowed_domains", "instructors"):
         value = access.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise fail("access", key, "must be a list of texts, e.g. [\"school.edu\"]")
+            fail("access", key, "must be a list of texts, e.g. [\"school.edu\"]")
+            value = []
         lists[key] = tuple(v.strip().lower() for v in value)
     if mode == "oidc" and not lists["allowed_domains"] and not lists["instructors"]:
-        raise fail("access", "mode", "oidc needs allowed_domains (who may enter) or at least instructors")
+        fail("access", "mode", "oidc needs allowed_domains (who may enter) or at least instructors")
     proxies = access.get("trusted_proxies", [])
     if not isinstance(proxies, list) or not all(isinstance(v, str) for v in proxies):
-        raise fail("access", "trusted_proxies", "must be a list of addresses, e.g. [\"127.0.0.1\"]")
+        fail("access", "trusted_proxies", "must be a list of addresses, e.g. [\"127.0.0.1\"]")
+        proxies = []
     try:
         proxies = parse_trusted_proxies(proxies)
     except ValueError as error:
-        raise fail("access", "trusted_proxies", str(error)) from None
+        fail("access", "trusted_proxies", str(error))
+        proxies = ()
 
     from playground.classroom.challenges import CHALLENGES  # the checks the lessons pose
 
     enabled = data.get("challenges", {}).get("enabled")
     if enabled is not None:
         if not isinstance(enabled, list) or not all(isinstance(v, str) for v in enabled):
-            raise fail("challenges", "enabled", "must be a list of challenge names")
-        for key in enabled:
-            if key not in CHALLENGES:
-                raise fail("challenges", "enabled", f"no challenge {key!r}; known: {', '.join(CHALLENGES)}")
+            fail("challenges", "enabled", "must be a list of challenge names")
+            enabled = None
+        else:
+            for key in enabled:
+                if key not in CHALLENGES:
+                    fail("challenges", "enabled", f"no challenge {key!r}; known: {', '.join(CHALLENGES)}")
     storage_url = text_value("storage", "url", "", data.get("storage", {}))
+    if problems:
+        raise ClassConfigError("\n".join(problems), problems)
     return ClassConfig(title, welcome, tuple(lessons), presets, ClassLimits(**limits),
                        ClassAccess(mode, lists["allowed_domains"], lists["instructors"], proxies),
-                       None if enabled is None else tuple(enabled), storage_url, path)
+                       None if enabled is None else tuple(enabled), storage_url, path, base_url)
 
 
 def load_class_config(path: Path | None = None) -> ClassConfig:
@@ -235,7 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_class_config()
     except ClassConfigError as error:
-        print(f"classroom configuration: {error}", file=sys.stderr)
+        if len(error.problems) == 1:
+            print(f"classroom configuration: {error}", file=sys.stderr)
+        else:
+            print(f"classroom configuration: {len(error.problems)} mistakes:", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  - {problem}", file=sys.stderr)
         return 1
     secrets_files = [Path(argv[2])] if len(argv) == 3 else _streamlit_files("secrets.toml")
     class_secrets, cookie_secret = tokens.read_outside_streamlit(os.environ, secrets_files,

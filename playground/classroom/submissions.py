@@ -1,13 +1,19 @@
-"""Where a class's challenge submissions are kept: one SQL table, through SQLAlchemy, so that a class runs on
+"""Where a class's challenge submissions are kept: SQL tables, through SQLAlchemy, so that a class runs on
 SQLite in a file (WAL mode: many readers, one writer at a time, no lost writes) or on PostgreSQL shared by
 several app processes. Every statement is parameterised; learner text is stored as text, never as SQL.
-A nickname belongs to whoever used it first in a class session (a signed-in identity or a browser), and one
-learner's submissions are rate-limited, so nobody can post as another or flood the board.
+A nickname belongs to whoever used it first in a class session (a signed-in identity or a browser), one
+learner's submissions are rate-limited, and the very same result is stored once, so nobody can post as
+another or flood the board. Which lessons each learner opened is kept too (the board's progress table).
+
+A *class session* is one sitting of a class (e.g. "Week 3 lab"): the instructor names it on the board; new
+submissions and lesson opens go to it, nicknames are claimed per session, and clearing it starts afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import json
 import threading
@@ -16,6 +22,7 @@ import unicodedata
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -32,7 +39,12 @@ SUBMISSIONS = sa.Table(
     sa.Column("score", sa.Float, nullable=True),  # the challenge's score figure, for the leaderboard
     sa.Column("figures", sa.Text, nullable=False),  # JSON of everything measured
     sa.Column("url", sa.Text, nullable=False),  # the link that reproduces the result
+    sa.Column("medal", sa.String(10), nullable=True),  # the best tier met: bronze, silver, gold (None: not yet)
+    sa.Column("fingerprint", sa.String(64), nullable=True),  # of (nickname, challenge, figures, url): no duplicates
 )
+# the same result once per class session (NULL fingerprints, of rows stored before it existed, never clash)
+SUBMITTED_ONCE = sa.Index("submissions_once", SUBMISSIONS.c.class_session, SUBMISSIONS.c.fingerprint, unique=True)
+ADDED_COLUMNS = ("medal", "fingerprint")  # added to a table made by an older version (see prepare)
 CLASS_SETTINGS = sa.Table(  # a few values every app process of a class must agree on
     "class_settings",
     METADATA,
@@ -59,11 +71,25 @@ REVOKED_TOKENS = sa.Table(  # signed-out cookie tokens (playground.classroom.tok
     sa.Column("token_id", sa.String(64), primary_key=True),
     sa.Column("expires", sa.Float, nullable=False),  # seconds since the epoch
 )
+LESSON_OPENS = sa.Table(  # which lessons each learner opened, per class session (the board's progress table)
+    "lesson_opens",
+    METADATA,
+    sa.Column("class_session", sa.String(80), primary_key=True),
+    sa.Column("learner", sa.String(200), primary_key=True),  # the owner of nicknames (see claim_nickname)
+    sa.Column("lesson", sa.String(40), primary_key=True),
+    sa.Column("first_opened", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_opened", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("opens", sa.Integer, nullable=False),
+)
 MAX_NICKNAME = 40
 
 
 class SubmissionError(ValueError):
     """A submission that cannot be stored (for example an empty nickname); the message says why."""
+
+
+class DuplicateSubmission(SubmissionError):
+    """This learner already submitted this very result in this class session."""
 
 
 def sqlite_on_connect(dbapi_connection, _record) -> None:
@@ -76,11 +102,31 @@ def sqlite_on_connect(dbapi_connection, _record) -> None:
 
 
 def prepare(engine: sa.Engine) -> sa.Engine:
-    """Set SQLite's pragmas on every new connection and create the table if it is missing."""
+    """Set SQLite's pragmas on every new connection, create the tables that are missing, and add the
+    columns a table made by an older version lacks (a class's database outlives an upgrade)."""
     if engine.dialect.name == "sqlite" and not sa.event.contains(engine, "connect", sqlite_on_connect):
         sa.event.listen(engine, "connect", sqlite_on_connect)
     METADATA.create_all(engine, checkfirst=True)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    for _ in range(2):  # another app process may add them at the same moment: look again
+        present = {c["name"] for c in sa.inspect(engine).get_columns("submissions")}
+        missing = [name for name in ADDED_COLUMNS if name not in present]
+        if not missing:
+            break
+        try:
+            with engine.begin() as connection:
+                for name in missing:
+                    column = SUBMISSIONS.c[name]
+                    kind = column.type.compile(dialect=engine.dialect)
+                    connection.exec_driver_sql(f"ALTER TABLE submissions ADD COLUMN {name} {kind}")
+        except sa.exc.DBAPIError:
+            continue
+    with contextlib.suppress(sa.exc.DBAPIError):  # made by another process a moment ago
+        SUBMITTED_ONCE.create(engine, checkfirst=True)
 
 
 def clean_nickname(nickname: str) -> str:
@@ -179,11 +225,21 @@ class Submission:
     score: float | None
     figures: dict
     url: str
+    medal: str | None = None
+
+
+def fingerprint(nickname: str, challenge: str, figures: dict, url: str) -> str:
+    """What makes two submissions the same result: one learner's nickname, challenge, figures and link."""
+    text = json.dumps([nickname_key(nickname), challenge, figures, str(url)], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def add_submission(engine: sa.Engine, *, class_session: str, nickname: str, challenge: str, passed: bool,
-                   score: float | None, figures: dict, url: str, now: datetime | None = None) -> int:
-    """Store one submission (in its own transaction); returns its id."""
+                   score: float | None, figures: dict, url: str, medal: str | None = None,
+                   now: datetime | None = None) -> int:
+    """Store one submission (in its own transaction); returns its id. DuplicateSubmission when this
+    nickname already submitted the very same result (figures and link) in this class session: pressing
+    Enter and then clicking Submit, or submitting again after a reload, stores it once."""
     row = {
         "created_at": now or datetime.now(UTC),
         "class_session": (class_session or "default")[:80],
@@ -193,10 +249,25 @@ def add_submission(engine: sa.Engine, *, class_session: str, nickname: str, chal
         "score": None if score is None else float(score),
         "figures": json.dumps(figures, sort_keys=True, default=str),
         "url": str(url)[:4000],
+        "medal": medal if medal in ("bronze", "silver", "gold") else None,
+        "fingerprint": fingerprint(nickname, challenge, figures, str(url)[:4000]),
     }
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(sa.insert(SUBMISSIONS).values(**row))
+            return int(result.inserted_primary_key[0])
+    except sa.exc.IntegrityError:
+        raise DuplicateSubmission("Already on the board: you submitted this very result. Change something "
+                                  "and check again to submit a new one.") from None
+
+
+def delete_submission(engine: sa.Engine, submission_id: int, class_session: str | None = None) -> bool:
+    """Delete one submission (of `class_session`, when given); whether there was one."""
+    where = SUBMISSIONS.c.id == int(submission_id)
+    if class_session is not None:
+        where &= SUBMISSIONS.c.class_session == class_session
     with engine.begin() as connection:
-        result = connection.execute(sa.insert(SUBMISSIONS).values(**row))
-        return int(result.inserted_primary_key[0])
+        return bool(connection.execute(sa.delete(SUBMISSIONS).where(where)).rowcount)
 
 
 def list_submissions(engine: sa.Engine, class_session: str | None = None,
@@ -210,20 +281,26 @@ def list_submissions(engine: sa.Engine, class_session: str | None = None,
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
     return [Submission(r["id"], r["created_at"], r["class_session"], r["nickname"], r["challenge"], r["passed"],
-                       r["score"], json.loads(r["figures"]), r["url"]) for r in rows]
+                       r["score"], json.loads(r["figures"]), r["url"], r["medal"]) for r in rows]
+
+
+MEDAL_RANK = {None: 0, "bronze": 1, "silver": 2, "gold": 3}
 
 
 def leaderboard(submissions: list[Submission], lower_is_better: bool) -> list[Submission]:
-    """Each nickname's best passed submission, best first (earlier wins a tie)."""
+    """Each nickname's best passed submission — the best medal, then the best score — best first (earlier
+    wins a tie)."""
+    def rank(s: Submission) -> tuple:
+        return (-MEDAL_RANK.get(s.medal, 0), s.score if lower_is_better else -s.score)
+
     best: dict[str, Submission] = {}
     for s in sorted(submissions, key=lambda s: (s.created_at, s.id)):
         if not s.passed or s.score is None:
             continue
         current = best.get(s.nickname)
-        better = current is None or (s.score < current.score if lower_is_better else s.score > current.score)
-        if better:
+        if current is None or rank(s) < rank(current):
             best[s.nickname] = s
-    return sorted(best.values(), key=lambda s: (s.score if lower_is_better else -s.score, s.created_at))
+    return sorted(best.values(), key=lambda s: (*rank(s), s.created_at))
 
 
 def class_sessions(engine: sa.Engine) -> list[str]:
@@ -238,22 +315,120 @@ def clear_class_session(engine: sa.Engine, class_session: str) -> int:
         result = connection.execute(sa.delete(SUBMISSIONS).where(SUBMISSIONS.c.class_session == class_session))
         connection.execute(sa.delete(NICKNAMES).where(NICKNAMES.c.class_session == class_session))
         connection.execute(sa.delete(REFUSED).where(REFUSED.c.class_session == class_session))
+        connection.execute(sa.delete(LESSON_OPENS).where(LESSON_OPENS.c.class_session == class_session))
         return int(result.rowcount or 0)
 
 
-def to_csv(submissions: list[Submission]) -> bytes:
-    """The submissions as CSV (text cells that could start a spreadsheet formula are quoted with ')."""
+def absolute_url(url: str, base_url: str) -> str:
+    """A stored link ('/playground?…') as an absolute URL on `base_url` ('https://host/prefix'); a link that
+    already is absolute, or no base, is left as it is."""
+    if not base_url or urlsplit(url).scheme:
+        return url
+    return base_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def to_csv(submissions: list[Submission], base_url: str = "") -> bytes:
+    """The submissions as CSV: the challenge's key and name, the result as readable text and as JSON, links
+    absolute on `base_url` (text cells that could start a spreadsheet formula are quoted with ')."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "created_at", "class_session", "nickname", "challenge", "passed", "score", "figures", "url"])
+    from playground.classroom.challenges import challenge_title, describe
+
+    writer.writerow(["id", "created_at", "class_session", "nickname", "challenge", "challenge_name", "passed",
+                     "medal", "score", "result", "figures", "url"])
 
     def safe(cell: str) -> str:
         return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
     for s in submissions:
         writer.writerow([s.id, s.created_at.isoformat(), safe(s.class_session), safe(s.nickname), s.challenge,
-                         s.passed, "" if s.score is None else s.score, json.dumps(s.figures), safe(s.url)])
+                         challenge_title(s.challenge), s.passed, s.medal or "", "" if s.score is None else s.score,
+                         safe(describe(s.figures)), json.dumps(s.figures), safe(absolute_url(s.url, base_url))])
     return buffer.getvalue().encode("utf-8")
+
+
+# ------------------------------------------------------------------------------ who opened which lesson
+
+
+def record_lesson_open(engine: sa.Engine, class_session: str, learner: str, lesson: str,
+                       now: datetime | None = None) -> None:
+    """One more opening of `lesson` by `learner` (an owner id, as for nicknames) in the class session."""
+    session, learner, lesson = (class_session or "default")[:80], str(learner)[:200], str(lesson)[:40]
+    now = now or datetime.now(UTC)
+    where = ((LESSON_OPENS.c.class_session == session) & (LESSON_OPENS.c.learner == learner)
+             & (LESSON_OPENS.c.lesson == lesson))
+    for _ in range(2):
+        with engine.begin() as connection:
+            if connection.execute(sa.update(LESSON_OPENS).where(where)
+                                  .values(last_opened=now, opens=LESSON_OPENS.c.opens + 1)).rowcount:
+                return
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.insert(LESSON_OPENS).values(class_session=session, learner=learner,
+                                                                   lesson=lesson, first_opened=now,
+                                                                   last_opened=now, opens=1))
+            return
+        except sa.exc.IntegrityError:  # the same learner's other tab inserted it a moment ago: update it
+            continue
+
+
+@dataclass
+class LearnerProgress:
+    """One learner of a class session on the board: the name shown, the lessons opened (how often), the
+    best medal per challenge, and when last seen."""
+
+    name: str
+    opened: dict[str, int]
+    medals: dict[str, str | None]
+    last_seen: datetime | None = None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def progress(engine: sa.Engine, class_session: str) -> list[LearnerProgress]:
+    """Every learner of a class session: who opened which lesson and passed which challenge's tiers. A
+    learner is known by their nicknames (several joined with ' / '); one who opened lessons but never
+    submitted is 'no nickname yet 1', 2, … (in the order they arrived)."""
+    with engine.connect() as connection:
+        opens = connection.execute(sa.select(LESSON_OPENS).where(LESSON_OPENS.c.class_session == class_session)
+                                   .order_by(LESSON_OPENS.c.first_opened)).mappings().all()
+        owners = connection.execute(sa.select(NICKNAMES.c.nickname_key, NICKNAMES.c.owner)
+                                    .where(NICKNAMES.c.class_session == class_session)).all()
+    rows = list_submissions(engine, class_session=class_session)
+    owner_of = {key: owner for key, owner in owners}
+    learners: dict[str, LearnerProgress] = {}
+    names: dict[str, list[str]] = {}
+
+    def learner_for(owner: str) -> LearnerProgress:
+        return learners.setdefault(owner, LearnerProgress("", {}, {}))
+
+    for r in reversed(rows):  # oldest first: a learner's first nickname first
+        key = nickname_key(r.nickname)
+        owner = owner_of.get(key, "nickname:" + key)
+        entry = learner_for(owner)
+        shown = names.setdefault(owner, [])
+        if r.nickname not in shown:
+            shown.append(r.nickname)
+        if r.challenge not in entry.medals or MEDAL_RANK.get(r.medal, 0) > MEDAL_RANK.get(entry.medals[r.challenge], 0):
+            entry.medals[r.challenge] = r.medal
+        created = _aware(r.created_at)
+        entry.last_seen = max(filter(None, (entry.last_seen, created)), default=None)
+    for o in opens:
+        entry = learner_for(o["learner"])
+        entry.opened[o["lesson"]] = int(o["opens"])
+        last = _aware(o["last_opened"])
+        entry.last_seen = max(filter(None, (entry.last_seen, last)), default=None)
+    named, unnamed = [], []
+    for owner, entry in learners.items():
+        if names.get(owner):
+            entry.name = " / ".join(names[owner])
+            named.append(entry)
+        else:
+            unnamed.append(entry)
+            entry.name = f"no nickname yet {len(unnamed)}"
+    return sorted(named, key=lambda e: e.name.casefold()) + unnamed
 
 
 def current_class_session(engine: sa.Engine, default: str) -> str:
