@@ -3,6 +3,7 @@
 import streamlit as st
 
 from playground import catalog, ui
+from playground.explainers import HOME
 
 config = ui.class_config()
 st.title(config.title)
@@ -13,6 +14,7 @@ st.markdown(
     "digit detector changes in front of you as you change the layers, the activations and the data. "
     "Everything runs on this server, on toy 2D data and real handwritten digits, with no internet needed."
 )
+ui.looking_at(HOME)
 
 COLUMNS = 3
 

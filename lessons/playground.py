@@ -11,9 +11,17 @@ from playground.classroom.challenges import check_spiral_small
 from playground.engine2d.activations import ACTIVATIONS
 from playground.engine2d.activations import LABELS as ACTIVATION_LABELS
 from playground.engine2d.export_code import pytorch_script
-from playground.tfplayground import hidden_space, network_file
+from playground.glossary import explain
+from playground.tfplayground import hidden_space, mechanics, network_file
+from playground.tfplayground.explainers import Part, explainer
 from playground.tfplayground.lesson import Panel, PlaygroundLesson
 from playground.tfplayground.player import Player
+from playground.tfplayground.predictions import (
+    CHECK_EPOCH,
+    OVERFITTING,
+    asks_overfitting,
+    overfitting_check,
+)
 from playground.tfplayground.settings import (
     ACTIVATION_CHOICES,
     LEARNING_RATES,
@@ -26,6 +34,7 @@ from playground.tfplayground.settings import (
     dataset_choices,
     with_current,
 )
+from playground.tfplayground.tryouts import TRYOUTS
 from playground.tfplayground.url import to_query
 from playground.tfplayground.view import mount_payload
 from playground.toydata import generators
@@ -72,14 +81,7 @@ ui.lesson_header(
     "(blue positive, orange negative, thicker is stronger), and the big picture on the right is what "
     "the whole network says about every point of the plane. Change anything while it learns.",
 )
-ui.try_this([
-    ("Spiral with X₁ and X₂ only", "it needs several layers to bend the plane; add sin(X₁) and sin(X₂) and one layer does."),
-    ("Learning rate 3", "the loss jumps about and never settles: the steps are too big to land."),
-    ("L1 regularization, rate 0.01", "links switch off one by one (dotted): the network keeps only what it needs."),
-    ("XOR with one hidden neuron", "one neuron can't; two can. Then switch on X₁X₂ and remove every layer."),
-    ("Click a neuron", "its picture fills the big map: see how later neurons combine earlier ones."),
-    ("Noise 50, training ratio 10%", "the training loss falls while the test loss rises: overfitting, live."),
-])
+ui.try_this(TRYOUTS, lesson, LESSON)  # "Set this up" opens a new run: the settings widgets are renewed
 ui.challenge_panel("spiral-small", lambda: check_spiral_small(lesson.run),
                    url="/playground?" + urlencode(to_query(lesson.run.settings)))
 for notice in lesson.notices:
@@ -90,9 +92,10 @@ lesson.notices = []
 
 
 def top_bar(run, hidden: set[str]) -> None:
-    """Run controls and the settings TF has in its top bar."""
+    """Run controls and the settings TF has in its top bar (its problem type heads the data column here: at
+    1280 px one row of eight would cut the buttons' and the selects' text)."""
     s = run.settings
-    bar = st.columns([0.9, 0.9, 0.9, 1.1, 1.1, 1.1, 1.1, 1.2])
+    bar = st.columns([1, 1, 1, 1, 1.25, 1.1, 1.1], vertical_alignment="bottom")
     if "resetButton" not in hidden:
         bar[0].button("Reset", icon=":material/replay:", key=KEY("reset"), on_click=lesson.reset_network,
                       help="New starting weights, same data; back to epoch 0.", width="stretch")
@@ -102,32 +105,35 @@ def top_bar(run, hidden: set[str]) -> None:
                       width="stretch")
     if "stepButton" not in hidden:
         bar[2].button("Step", icon=":material/skip_next:", key=KEY("step"), on_click=lesson.step_once,
-                      help="Train one epoch, then pause.", width="stretch")
+                      help="Train one epoch, then pause.\n\n" + explain("epoch"), width="stretch")
     if "learningRate" not in hidden:
         rates = with_current(LEARNING_RATES, s.learningRate)
         bar[3].selectbox("Learning rate", rates, index=rates.index(s.learningRate), key=SKEY("learningRate"),
-                         on_change=changed, args=("learningRate",), format_func=lambda v: f"{v:g}")
+                         on_change=changed, args=("learningRate",), format_func=lambda v: f"{v:g}",
+                         help=explain("learning rate"))
     if "activation" not in hidden:
         bar[4].selectbox("Activation", ACTIVATION_CHOICES, index=ACTIVATION_CHOICES.index(s.activation),
-                         key=SKEY("activation"), on_change=changed, args=("activation",), format_func=ACTIVATION_LABELS.get)
+                         key=SKEY("activation"), on_change=changed, args=("activation",), format_func=ACTIVATION_LABELS.get,
+                         help=explain("activation"))
     if "regularization" not in hidden:
         bar[5].selectbox("Regularization", REGULARIZATIONS, index=REGULARIZATIONS.index(s.regularization),
                          key=SKEY("regularization"), on_change=changed,
-                         args=("regularization",), format_func=lambda v: "None" if v == "none" else v)
+                         args=("regularization",), format_func=lambda v: "None" if v == "none" else v,
+                         help=explain("regularization", "regularization rate"))
     if "regularizationRate" not in hidden:
         reg_rates = with_current(REGULARIZATION_RATES, s.regularizationRate)
         bar[6].selectbox("Regularization rate", reg_rates, index=reg_rates.index(s.regularizationRate),
                          key=SKEY("regularizationRate"), on_change=changed, args=("regularizationRate",),
                          format_func=lambda v: f"{v:g}")
-    if "problem" not in hidden:
-        bar[7].selectbox("Problem type", PROBLEMS, index=PROBLEMS.index(s.problem), key=SKEY("problem"), on_change=changed,
-                         args=("problem",), format_func=str.capitalize)
 
 
 def data_column(run, hidden: set[str]) -> None:
-    """The dataset, its noise and split, the batch size; TF's left column."""
+    """The problem type, the dataset, its noise and split, the batch size; TF's left column."""
     s = run.settings
-    st.markdown("**Data**")
+    st.markdown("**Data**", help=explainer(Part.DATA))  # the narrow column has no room for "What am I looking at?"
+    if "problem" not in hidden:
+        st.selectbox("Problem type", PROBLEMS, index=PROBLEMS.index(s.problem), key=SKEY("problem"), on_change=changed,
+                     args=("problem",), format_func=str.capitalize, help=explain("classification", "regression"))
     if "dataset" not in hidden:
         ui.dataset_picker(list(dataset_choices(s.problem)), generators.DATASET_LABELS,
                           None if run.uploaded is not None else s.current_dataset(),
@@ -139,25 +145,28 @@ def data_column(run, hidden: set[str]) -> None:
                   key=SKEY("numClasses"), on_change=changed, args=("numClasses",))
     if "percTrainData" not in hidden:
         st.slider("Ratio of training to test data", 10, 90, s.percTrainData, step=10, key=SKEY("percTrainData"),
-                  on_change=changed,
-                  args=("percTrainData",), format="%d%%")
+                  on_change=changed, args=("percTrainData",), format="%d%%", help=explain("training and test data"))
     if "noise" not in hidden:
-        st.slider("Noise", 0, s.noise_slider_top(), s.noise, step=5, key=SKEY("noise"), on_change=changed, args=("noise",))
+        st.slider("Noise", 0, s.noise_slider_top(), s.noise, step=5, key=SKEY("noise"), on_change=changed, args=("noise",),
+                  help=explain("noise"))
     if "batchSize" not in hidden:
         st.slider("Batch size", 1, s.limits().max_batch, s.batchSize, key=SKEY("batchSize"), on_change=changed,
-                  args=("batchSize",))
+                  args=("batchSize",), help=explain("batch"))
     st.button("Regenerate", icon=":material/casino:", key=KEY("regenerate"), on_click=lesson.regenerate,
-              help="New points from a new seed; the network keeps what it learned.", width="stretch")
+              help="New points from a new seed; the network keeps what it learned.\n\n" + explain("seed"),
+              width="stretch")
     if "showTestData" not in hidden:
-        st.checkbox("Show test data", s.showTestData, key=SKEY("showTestData"), on_change=changed, args=("showTestData",))
+        st.checkbox("Show test data", s.showTestData, key=SKEY("showTestData"), on_change=changed, args=("showTestData",),
+                    help=explain("training and test data"))
     if "discretize" not in hidden:
         st.checkbox("Discretize output", s.discretize, key=SKEY("discretize"), on_change=changed, args=("discretize",))
 
 
 # ------------------------------------------------------------------------------------------------ live view
-def play(pump, busy) -> None:
+def play(pump, busy, check_at: int | None = None) -> None:
     """Train and stream pictures (tfplayground.player) until paused, or until the learner does something:
-    then this run ends so that the click is answered, and the next run plays on."""
+    then this run ends so that the click is answered, and the next run plays on. With `check_at`, the page
+    also runs again once the run passes that epoch: a committed guess gets its answer (play goes on)."""
 
     def send(events: dict[str, dict]) -> None:
         with pump:
@@ -170,10 +179,43 @@ def play(pump, busy) -> None:
             with busy:
                 ui.busy_notice(players)
 
-    outcome = Player(lesson, ui.session_id()).play(send, ui.rerun_requested, tell_busy,
+    def should_stop() -> bool:
+        return ui.rerun_requested() or (check_at is not None and lesson.run.epoch >= check_at)
+
+    outcome = Player(lesson, ui.session_id()).play(send, should_stop, tell_busy,
                                                    space_shown=st.session_state.get(KEY("panel")) == Panel.SPACE)
-    if outcome is Outcome.REACHED:  # "Run this many epochs" or the loss target: the whole page shows it
+    # "Run this many epochs" or the loss target (REACHED), or the epoch a guess waits for: the page shows it
+    if outcome is Outcome.REACHED or (check_at is not None and lesson.run.epoch >= check_at):
         st.rerun(scope="app")
+
+
+def overfitting_question(run) -> int | None:
+    """With few training points and much noise: 'will the test loss rise by epoch 500?', asked before it is
+    shown. Returns the epoch at which play must stop to show the answer (None: nothing to wait for)."""
+    if not asks_overfitting(run):
+        return None
+    check = overfitting_check(run)
+    guess = ui.predict_then_check(
+        OVERFITTING.key, LESSON, OVERFITTING.question, OVERFITTING.choices, None if check is None else check.answer,
+        waiting=f"Press **Play** (or run {CHECK_EPOCH} epochs in *Training options*): the answer shows once the "
+                f"run passes epoch {CHECK_EPOCH}.",
+        detail="" if check is None else check.detail)
+    return CHECK_EPOCH if guess is not None and check is None else None
+
+
+def view_heading() -> None:
+    """Over the network view: what the network and the output are, and the words of the loss."""
+    with st.container(horizontal=True, vertical_alignment="center", key=KEY("view-heading")):
+        with st.container(key=KEY("explain-network"), width="content"):
+            # the view's own words (drawn in the browser, where no hover help can reach) under its text
+            words = explain("neuron", "weight", "bias", "hidden layer")
+            ui.looking_at(f"{explainer(Part.NETWORK)}\n\n---\n\n{words}")
+        st.space("stretch")
+        st.caption("Test and training loss", width="content",
+                   help=explain("loss", "test loss", "training loss", "epoch"))
+        with st.container(key=KEY("explain-output"), width="content"):
+            ui.looking_at(f"**The output.** {explainer(Part.OUTPUT)}\n\n"
+                          f"**The loss.** {explainer(Part.LOSS_CHART)}")
 
 
 @st.fragment
@@ -187,9 +229,11 @@ def live_playground() -> None:
         lesson.message = ""
     run = lesson.run
     hidden = set(run.settings.hidden)
+    check_at = overfitting_question(run)
     top = st.container()
     data_col, view_col = st.columns([1, 4.2], gap="medium")
     with view_col:
+        view_heading()
         ui.network_view(mount_payload(run, selected=lesson.selected, add_mode=lesson.add_mode,
                                       seq=lesson.next_frame()),
                         key=KEY("view"), on_event=lesson.view_event)
@@ -204,7 +248,7 @@ def live_playground() -> None:
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     if lesson.playing:
-        play(pump, busy)
+        play(pump, busy, check_at)
 
 
 def view_controls(run) -> None:
@@ -246,7 +290,7 @@ def space_panel(run) -> None:
                     "and the training points are drawn as **two neurons** of one layer see them; each cell "
                     "has the colour the whole network gives it. Watch the classes pull apart, layer by layer.")
         layer = st.selectbox("Layer", layers, index=layers.index(layer), format_func=dict(choices).get,
-                             key=KEY("space-layer"))
+                             key=KEY("space-layer"), help=explain("hidden layer"))
         n = int(run.network.sizes[layer])
         names = lambda i: hidden_space.axis_label(run, layer, i)  # noqa: E731
         a = st.selectbox("Horizontal axis", range(n), index=min(a, n - 1), format_func=names, key=KEY(f"space-a{layer}"))
@@ -265,18 +309,19 @@ def options_panel(run) -> None:
     c1, c2, c3 = st.columns(3)
     with c1:
         if run.loss_adjustable:
-            st.selectbox("Loss", LOSSES, index=LOSSES.index(s.loss),
+            st.selectbox("Loss", LOSSES, index=LOSSES.index(s.loss), help=explain("loss"),
                          key=SKEY("loss"), on_change=changed, args=("loss",), format_func=LOSS_LABELS.get)
-        st.selectbox("Optimiser", OPTIMIZERS, index=OPTIMIZERS.index(s.optimizer),
+        st.selectbox("Optimiser", OPTIMIZERS, index=OPTIMIZERS.index(s.optimizer), help=explain("optimizer"),
                      key=SKEY("optimizer"), on_change=changed, args=("optimizer",), format_func=OPTIMIZER_LABELS.get)
     with c2:
         st.number_input("Run this many epochs", 1, 100_000, 100, key=KEY("run-n"))
         # the callback reads the box itself: a number typed just before the click arrives with the click
-        st.button("Run them", icon=":material/fast_forward:", key=KEY("run-epochs"),
+        st.button("Run them", icon=":material/fast_forward:", key=KEY("run-epochs"), help=explain("epoch"),
                   on_click=lambda: lesson.run_epochs(st.session_state[KEY("run-n")]))
     with c3:
         lesson.stop_loss = st.number_input("Stop when the test loss is at most", 0.0, 10.0, value=None, step=0.01,
-                                           format="%.3f", key=KEY("stop-loss"), placeholder="no target")
+                                           format="%.3f", key=KEY("stop-loss"), placeholder="no target",
+                                           help=explain("test loss"))
         st.toggle("Advanced limits", s.advanced, key=SKEY("advanced"), on_change=changed, args=("advanced",),
                   help="Up to 10 hidden layers of 16 neurons, and batches of up to 100.")
 
@@ -328,16 +373,77 @@ def activations_panel(run) -> None:
     for i, act in enumerate(s.hidden_activations()):
         columns[i % len(columns)].selectbox(
             f"Layer {i + 1}", list(ACTIVATIONS), index=list(ACTIVATIONS).index(act),
-            key=SKEY(f"layer-act{i}"), format_func=ACTIVATION_LABELS.get,
+            key=SKEY(f"layer-act{i}"), format_func=ACTIVATION_LABELS.get, help=explain("activation"),
             on_change=lambda i=i: lesson.set_layer_activation(i, st.session_state[SKEY(f"layer-act{i}")]))
     if not s.networkShape:
         st.caption("There is no hidden layer: add one with + above the network.")
 
 
+def point_chooser(run) -> mechanics.PointChoice | None:
+    """The training point the panels of numbers follow."""
+    choices = mechanics.point_choices(run)
+    if not choices:
+        st.info("There are no training points to follow: restore the dataset or add points.", icon=":material/info:")
+        return None
+    chosen = mechanics.chosen_point(run, lesson.mechanics_point)
+    key = KEY(f"mechanics-point-{len(choices)}")
+    st.selectbox("Training point", range(len(choices)), index=chosen.index, format_func=lambda i: choices[i].text,
+                 key=key, on_change=lambda: lesson.choose_mechanics_point(st.session_state[key]))
+    return chosen
+
+
+def neuron_panel(run) -> None:
+    left, right = st.columns([1, 1.6], gap="large")
+    with left:
+        choice = point_chooser(run)
+    numbers = lesson.neuron_mechanics()
+    if choice is None or numbers is None:
+        return
+    view = mechanics.neuron_view(numbers, choice.markdown, run.network.n_layers, mechanics.output_names(run))
+    with left:
+        st.markdown(view.heading)
+        st.caption("Click another neuron in the network above to look inside it.")
+    with right:
+        st.markdown(view.table)
+        for line in view.equations:
+            st.latex(line)
+
+
+def step_panel(run) -> None:
+    left, right = st.columns([1, 1.3], gap="large")
+    with left:
+        choice = point_chooser(run)
+    step = lesson.gradient_mechanics()
+    if choice is None or step is None:
+        return
+    s = run.settings
+    view = mechanics.step_view(step, choice.markdown, run.network.n_layers,
+                               chosen=mechanics.shown_neuron(run, lesson.selected), batch_size=s.batchSize,
+                               optimizer=s.optimizer, outputs=mechanics.output_names(run))
+    with left:
+        st.markdown(view.intro)
+    with right:
+        for line in view.loss:
+            st.latex(line)
+        st.button("Apply this step", icon=":material/trending_down:", key=KEY("apply-step"), type="primary",
+                  on_click=lesson.apply_gradient_step,
+                  help="The network learns from this one point: watch the picture.\n\n" + explain("gradient", "learning rate"))
+        st.markdown(view.outcome)
+        for note in view.notes:
+            st.caption(note)
+    for layer in view.layers:  # the whole width: the tables have long rows
+        with st.expander(layer.title, expanded=layer.expanded):
+            st.markdown(layer.neurons)
+            st.markdown(layer.params)
+
+
 PANEL_BODIES = {Panel.SPACE: space_panel, Panel.OPTIONS: options_panel, Panel.CODE: code_panel,
-                Panel.DATA: data_panel, Panel.FILE: file_panel, Panel.ACTIVATIONS: activations_panel}
+                Panel.DATA: data_panel, Panel.FILE: file_panel, Panel.ACTIVATIONS: activations_panel,
+                Panel.NEURON: neuron_panel, Panel.STEP: step_panel}
 # One panel at a time (not tabs): only the chosen one is computed and sent, which keeps the page
 # light while the pictures stream.
 panel = st.segmented_control("More", list(Panel), key=KEY("panel"), label_visibility="collapsed")
 if panel is not None:
+    with st.container(key=KEY("explain-panel")):
+        ui.looking_at(explainer(panel))
     PANEL_BODIES[Panel(panel)](run)

@@ -111,7 +111,8 @@ class PlaygroundPage:
         return self.page.locator(f'button[aria-label="{label}"]')
 
     def layer_headers(self) -> list[str]:
-        return self.page.locator(".npv-count").all_inner_texts()
+        """Each hidden layer's "4 neurons · Tanh" (as text: a narrow view shows it on two lines)."""
+        return self.page.locator(".npv-count").all_text_contents()
 
     def dataset(self, label: str) -> Locator:
         return self.page.locator(f'button[aria-label="dataset {label}"]')

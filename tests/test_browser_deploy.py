@@ -107,7 +107,7 @@ def test_a_submission_made_on_one_process_shows_on_the_other(topology, browser) 
     page = learner.page
     page.goto(topology.url + "/playground?dataset=spiral&networkShape=3,3")  # plays through nginx's WebSocket
     wait_idle(page, timeout=60_000)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     expect(page.locator('[data-testid="npv-epoch"]')).not_to_have_text("000,000", timeout=20_000)
     page.get_by_role("button", name="Pause").click()
     wait_idle(page)
@@ -149,7 +149,7 @@ def test_a_dropped_websocket_reconnects_to_the_same_process_and_the_work_is_stil
     expect(lp.page.get_by_text("There is no trained digit network yet")).to_have_count(0)
     lp.nav("Playground", heading=re.compile(".+"))
     epoch = lp.page.locator('[data-testid="npv-epoch"]')
-    lp.page.get_by_role("button", name="Play").click()
+    lp.page.get_by_role("button", name="Play", exact=True).click()
     expect(epoch).not_to_have_text("000,000", timeout=20_000)
     lp.page.get_by_role("button", name="Pause").click()
     lp.idle()
@@ -184,8 +184,8 @@ def test_every_page_works_under_the_content_security_policy(topology, browser) -
         lp.nav(title, heading=re.compile(".+"))
         if page.get_by_role("button", name="Train a quick network here").count():
             lp.quick_model()  # the digit pages' pictures, charts and components
-        if page.get_by_role("button", name="Play").count():
-            page.get_by_role("button", name="Play").click()
+        if page.get_by_role("button", name="Play", exact=True).count():
+            page.get_by_role("button", name="Play", exact=True).click()
             expect(page.locator('[data-testid="npv-epoch"]')).not_to_have_text("000,000", timeout=20_000)
             page.get_by_role("button", name="Pause").click()
             lp.idle()

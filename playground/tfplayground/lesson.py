@@ -17,13 +17,15 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from playground.engine2d.features import FEATURES
+from playground.engine2d.mechanics import GradientStep, NeuronArithmetic, apply_step
 from playground.text import escape_markdown
-from playground.tfplayground import network_file
+from playground.tfplayground import mechanics, network_file
 from playground.tfplayground.run import PlaygroundRun
 from playground.tfplayground.settings import ADVANCED_LIMITS, PlaygroundSettings
-from playground.tfplayground.url import parse_link, parse_query
+from playground.tfplayground.url import parse_link, parse_query, to_query
 from playground.tfplayground.view import valid_selection
 from playground.toydata import generators, learner_csv
+from playground.toydata.generators import Data2D
 from playground.toydata.seedrandom import new_seed_string
 
 DATA_KEYS = ("dataset", "regDataset", "problem", "noise", "percTrainData", "numClasses")
@@ -42,11 +44,18 @@ class Panel(enum.StrEnum):
     DATA = "Your data"
     FILE = "Save and open"
     ACTIVATIONS = "Per-layer activations"
+    NEURON = "Inside one neuron"
+    STEP = "One gradient step"
 
     @property
     def shows_structure(self) -> bool:
         """It draws the network's layers: a new network must show in it at once."""
         return self in (Panel.SPACE, Panel.CODE, Panel.ACTIVATIONS)
+
+    @property
+    def shows_numbers(self) -> bool:
+        """It prints the network's numbers for a point: any change to them (a click, a step) shows at once."""
+        return self in (Panel.NEURON, Panel.STEP)
 
 
 def _whole(value: Any) -> int | None:
@@ -94,6 +103,8 @@ class PlaygroundLesson:
     structure_changed: bool = False  # a new network: the panels about its layers show it
     space: tuple[int, int, int] = (1, 0, 1)  # hidden-space view: node layer, neuron a, neuron b
     frame_seq: int = 0  # numbers the pictures sent to the view: an older one arriving late is ignored
+    mechanics_point: int = 0  # the training point the panels of numbers follow (mechanics.point_choices)
+    numbers_shown: tuple | None = None  # what a panel of numbers was drawn from (mechanics.numbers_key)
 
     def next_frame(self) -> int:
         self.frame_seq += 1
@@ -112,6 +123,11 @@ class PlaygroundLesson:
         seed, or the open `panel` about the layers): then the whole page runs again. Answered once."""
         outdated = self.data_changed or (self.structure_changed and panel is not None and Panel(panel).shows_structure)
         self.data_changed = self.structure_changed = False
+        if panel is None or not Panel(panel).shows_numbers:
+            self.numbers_shown = None
+        elif self.numbers_shown is not None and self.numbers_shown != self._numbers_key():
+            self.numbers_shown = None  # answered once: the whole page draws the panel again
+            outdated = True
         return outdated
 
     # ------------------------------------------------------------------ settings
@@ -253,6 +269,32 @@ class PlaygroundLesson:
         self.run.use_uploaded(points)
         self.sync_widgets = True
 
+    # Data chosen on "Meet the data" arrive here through the learner's session (never through a URL):
+    # the same points the learner looked at there, with the network they have here.
+
+    def use_points(self, name: str, points: Data2D) -> None:
+        """A learner's CSV that Meet the data has checked, with the split it was shown with."""
+        self.upload_error = ""
+        self.run.use_uploaded(points)
+        self.replace_run(self.run)  # paused, nothing selected, the widgets renewed
+        self.add_mode = None
+        self.message = f"Training on **{_name(name)}** from *Meet the data*. Press **Play**."
+
+    def use_toy_data(self, name: str, noise: Any, perc_train: Any, seed: Any, n_classes: Any = None) -> None:
+        """A toy dataset as Meet the data showed it: its seed, noise and split make the same points. The
+        values are read as a link's are (bounded; one that is not used gets a notice)."""
+        query = to_query(self.run.settings)
+        problem = generators.problem_of(name) if name in generators.DATASET_LABELS else "classification"
+        query |= {"problem": problem, "regDataset" if problem == "regression" else "dataset": str(name),
+                  "noise": str(noise), "percTrainData": str(perc_train), "seed": str(seed), "initDraws": "0"}
+        if n_classes is not None:
+            query["numClasses"] = str(n_classes)
+        settings, notices = parse_query(query)
+        self.reset_to(settings)
+        self.add_mode = None
+        self.notices = [escape_markdown(notice) for notice in notices]
+        self.message = "Training on the data from *Meet the data*. Press **Play**."
+
     def open_network_file(self, name: str, data: bytes) -> None:
         """A learner's saved network: its settings and its trained weights, or a clear message."""
         try:
@@ -288,3 +330,38 @@ class PlaygroundLesson:
         layer, a, b = self.space
         n = int(self.run.network.sizes[layer]) if layer < len(self.run.network.sizes) else 1
         self.space = (layer, (a + 1) % n, (b + 1) % n) if n > 1 else (layer, 0, 0)
+
+    # ------------------------------------------------------------------ the panels of numbers
+
+    def _numbers_key(self) -> tuple:
+        return mechanics.numbers_key(self.run, self.selected, self.mechanics_point)
+
+    def choose_mechanics_point(self, index: Any) -> None:
+        """The training point the panels of numbers follow (an index among mechanics.point_choices)."""
+        number = _whole(index)
+        if number is not None and 0 <= number < len(mechanics.point_choices(self.run)):
+            self.mechanics_point = number
+        self.numbers_shown = None  # the whole page runs next and draws the panel
+
+    def neuron_mechanics(self) -> NeuronArithmetic | None:
+        """The arithmetic of the clicked neuron (else the first hidden one) at the chosen training point, for
+        the panel to show (None when there is no training point)."""
+        self.numbers_shown = self._numbers_key()
+        return mechanics.neuron_numbers(self.run, self.selected, self.mechanics_point)
+
+    def gradient_mechanics(self) -> GradientStep | None:
+        """One gradient step for the chosen training point, for the panel to show (None without points)."""
+        self.numbers_shown = self._numbers_key()
+        return mechanics.step_numbers(self.run, self.mechanics_point)
+
+    def apply_gradient_step(self) -> None:
+        """Take the shown gradient step: the network learns from the chosen point alone (plain SGD with the
+        learner's learning rate and regularisation), and training pauses so that the change shows."""
+        step = mechanics.step_numbers(self.run, self.mechanics_point)
+        if step is None:
+            self.message = "There is no training point to learn from: restore the dataset or add points."
+            return
+        self.playing = False
+        apply_step(self.run.network, step)
+        self.run.record_scores()
+        self.numbers_shown = None

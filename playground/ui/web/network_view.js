@@ -8,9 +8,11 @@
 
 const NODE = 34; // node box, px
 const ROW = 46; // vertical distance between nodes
-const TOP = 58; // room for the layer headers
+const TOP = 58; // room for the layer headers (more when a layer's "4 neurons · Tanh" takes two lines)
 const LEFT = 64; // room for the feature labels
-const OUT_W = 330; // the output panel
+const OUT_W = 330; // the output panel (310 px) and the gap before it
+const MIN_COL = 62, MAX_COL = 132; // distance between the node columns
+const ROOM = 8; // least space between two headings
 const MAP = 300; // the large heatmap, px
 const EXTENT = 6;
 const DPR = Math.min(2, window.devicePixelRatio || 1); // crisp canvases on dense screens
@@ -45,7 +47,9 @@ class NetworkView {
     this.nodes = el("div", "npv-nodes", this.net);
     const out = el("div", "npv-out", this.box);
     const head = el("div", "npv-outhead", out);
-    this.epoch = el("div", "npv-epoch", head);
+    const titleRow = el("div", "npv-outrow", head); // the output's heading sits over its own panel
+    el("div", "npv-title npv-outtitle", titleRow).textContent = "Output";
+    this.epoch = el("div", "npv-epoch", titleRow);
     this.epoch.innerHTML = 'Epoch <b data-testid="npv-epoch">000,000</b>';
     this.losses = el("div", "npv-losses", head);
     this.chart = el("canvas", "npv-chart", out);
@@ -67,6 +71,12 @@ class NetworkView {
     this.editor.setAttribute("aria-label", "new value");
     this.history = [];
     this.bindEvents(mapBox);
+    // a wider or narrower page (a window resized, the sidebar closed): the network takes the room it has
+    this.resizer = new ResizeObserver(() => {
+      const w = this.root.clientWidth;
+      if (this.data && w && Math.abs(w - this.laidOutWidth) > 1) { this.arrange(); this.paintLinks(); }
+    });
+    this.resizer.observe(this.root);
   }
 
   send(name, value) { if (this.trigger) this.trigger(name, value); }
@@ -105,10 +115,7 @@ class NetworkView {
     this.added = [];
     this.off = offsets(data.sizes);
     this.params = data.frame.params;
-    this.layout();
-    this.drawHeaders();
-    this.drawNodes();
-    this.drawLinks();
+    this.arrange();
     this.drawPoints();
     this.drawLegend();
     this.history = (data.history || []).slice();
@@ -116,19 +123,36 @@ class NetworkView {
     this.frame(data.frame, false);
   }
 
+  arrange() { // the network's columns in the width there is, its headings, nodes and links
+    this.layout();
+    this.drawNodes();
+    this.drawLinks();
+  }
+
   layout() {
     const d = this.data;
     const cols = d.sizes.length; // input column + hidden layers + output column
-    const avail = Math.max(480, (this.root.clientWidth || 1100) - OUT_W - 20);
-    this.colW = Math.max(62, Math.min(132, (avail - LEFT - NODE) / Math.max(1, cols - 1)));
+    const width = this.root.clientWidth || this.laidOutWidth || 1100;
+    this.laidOutWidth = width;
+    const avail = width - OUT_W; // the output panel goes beside the network while both fit, else below it
+    let colW = Math.max(MIN_COL, Math.min(MAX_COL, (avail - LEFT - NODE - 12) / Math.max(1, cols - 1)));
+    let need = null;
+    for (let pass = 0; pass < 3; pass++) { // headings measured as drawn: widen the columns until none overlap
+      this.colW = colW;
+      need = this.drawHeaders();
+      if (need.colW <= colW + 0.5) break;
+      colW = need.colW;
+    }
+    this.top = Math.max(TOP, need.bottom + 4);
+    this.headers.style.height = `${this.top - 2}px`;
     const rows = Math.max(d.features.length, ...d.sizes.slice(1));
-    this.height = TOP + rows * ROW + 6;
-    this.width = LEFT + (cols - 1) * this.colW + NODE + 12;
+    this.height = this.top + rows * ROW + 6;
+    this.width = Math.max(LEFT + (cols - 1) * this.colW + NODE + 12, need.width);
     this.net.style.width = `${this.width}px`; this.net.style.height = `${this.height}px`;
     this.linkCanvas.width = this.width * DPR; this.linkCanvas.height = this.height * DPR;
     this.linkCanvas.style.width = `${this.width}px`; this.linkCanvas.style.height = `${this.height}px`;
     // node positions: column c, row r -> top-left corner; inputs use all seven feature rows
-    this.pos = (c, r) => [LEFT + c * this.colW, TOP + r * ROW];
+    this.pos = (c, r) => [LEFT + c * this.colW, this.top + r * ROW];
     const enabled = d.features.filter((f) => f.enabled);
     this.inputRow = enabled.map((f) => d.features.indexOf(f)); // engine input j -> feature row
   }
@@ -136,33 +160,56 @@ class NetworkView {
   hidden(name) { return (this.data.hidden_controls || []).includes(name); }
 
   drawHeaders() {
-    const d = this.data, h = this.headers;
+    // Returns what the headings need: the column width at which no two overlap, how far down they reach
+    // (the nodes start below), and the network's width that holds them.
+    const d = this.data, h = this.headers, colW = this.colW;
     h.innerHTML = "";
+    h.classList.remove("npv-twolines");
     const nHidden = d.sizes.length - 2;
     const title = el("div", "npv-title", h);
     title.style.left = `${LEFT}px`;
     title.textContent = "Features";
     const hiddenTitle = el("div", "npv-title npv-layers", h);
-    hiddenTitle.style.left = `${LEFT + this.colW - 10}px`;
     if (!this.hidden("numHiddenLayers") && !d.readonly) {
       this.button(hiddenTitle, "+", "add a hidden layer", nHidden >= d.limits.max_layers, () => this.send("shape", { op: "add_layer" }));
       this.button(hiddenTitle, "−", "remove the last hidden layer", nHidden <= 0, () => this.send("shape", { op: "remove_layer" }));
     }
     el("span", "", hiddenTitle).textContent = `${nHidden} hidden layer${nHidden === 1 ? "" : "s"}`;
+    // over the first hidden layer; with none, next to "Features" (the output's heading is over its own panel)
+    const afterFeatures = LEFT + title.offsetWidth + 2 * ROOM;
+    const hiddenLeft = nHidden ? Math.max(LEFT + colW - 10, afterFeatures) : afterFeatures;
+    hiddenTitle.style.left = `${hiddenLeft}px`;
+    const heads = [];
     for (let l = 1; l <= nHidden; l++) {
-      const [x] = this.pos(l, 0);
       const col = el("div", "npv-colhead", h);
-      col.style.left = `${x - 14}px`;
       if (!this.hidden(`numNodes${l}`) && !d.readonly) {
-        const row = el("div", "", col);
+        const row = el("div", "npv-colbuttons", col);
         this.button(row, "+", `add a neuron to layer ${l}`, d.sizes[l] >= d.limits.max_neurons, () => this.send("shape", { op: "add_neuron", layer: l }));
         this.button(row, "−", `remove a neuron from layer ${l}`, d.sizes[l] <= 1, () => this.send("shape", { op: "remove_neuron", layer: l }));
       }
-      el("div", "npv-count", col).textContent = `${d.sizes[l]} ${d.sizes[l] === 1 ? "neuron" : "neurons"} · ${d.activations[l - 1]}`;
+      const count = el("div", "npv-count", col); // its text reads "4 neurons · Tanh" on one line or two
+      el("span", "", count).textContent = `${d.sizes[l]} ${d.sizes[l] === 1 ? "neuron" : "neurons"}`;
+      el("span", "npv-sep", count).textContent = " · ";
+      el("span", "npv-act", count).textContent = d.activations[l - 1];
+      heads.push({ col, count, x: LEFT + l * colW + NODE / 2 });
     }
-    const outHead = el("div", "npv-title", h);
-    outHead.style.left = `${this.pos(d.sizes.length - 1, 0)[0] - 6}px`;
-    outHead.textContent = "Output";
+    // each layer's heading is centred over its column, on one line if every one fits in a column, else two
+    const natural = heads.map((c) => c.count.scrollWidth); // one line (measured before the width is set)
+    const room = colW - ROOM;
+    const oneLine = natural.every((w) => w <= room);
+    h.classList.toggle("npv-twolines", !oneLine);
+    let widest = 0;
+    heads.forEach((c, i) => {
+      c.col.style.width = `${room}px`;
+      c.col.style.left = `${c.x - room / 2}px`;
+      const lines = oneLine ? [natural[i]] : [...c.count.children].map((e) => e.getBoundingClientRect().width);
+      widest = Math.max(widest, ...lines);
+    });
+    return {
+      colW: Math.ceil(widest) + ROOM,
+      bottom: Math.max(0, ...heads.map((c) => c.col.offsetTop + c.col.offsetHeight)),
+      width: hiddenLeft + hiddenTitle.offsetWidth + ROOM, // "+ − 0 hidden layers" stays in the network's box
+    };
   }
 
   button(parent, text, label, disabled, onClick) {
@@ -472,7 +519,10 @@ class NetworkView {
 
   closeEditor() { this.editor.style.display = "none"; this.editing = null; }
 
-  destroy() { if (this.listener) window.removeEventListener(this.channel, this.listener); }
+  destroy() {
+    if (this.listener) window.removeEventListener(this.channel, this.listener);
+    this.resizer.disconnect();
+  }
 }
 
 export default function (component) {
