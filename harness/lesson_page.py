@@ -82,13 +82,14 @@ class LessonPage:
     # ------------------------------------------------------------------ widgets
     def key(self, name: str) -> Locator:
         """The container of the lesson's widget `name`: Streamlit marks it with the class
-        st-key-<lesson>-<generation>-<name> (the generation is 0 until 'Reset this lesson')."""
+        st-key-<lesson>-<generation>-<name> (the generation is 0 until 'Reset this lesson'), or, for a widget
+        that shows a setting (ui.settings_key), st-key-<lesson>-<generation>-s<settings generation>-<name>."""
         tokens = self.page.evaluate(
             """prefix => Array.from(document.querySelectorAll(`[class*="${prefix}"]`))
                  .flatMap(e => Array.from(e.classList)).filter(c => c.startsWith(prefix))""",
             f"st-key-{self.lesson}-")
-        pattern = re.compile(rf"^st-key-{re.escape(self.lesson)}-\d+-{re.escape(name)}$")
-        found = sorted({t for t in tokens if pattern.match(t)})
+        pattern = re.compile(rf"^st-key-{re.escape(self.lesson)}-\d+-(?:s\d+-)?{re.escape(name)}$")
+        found = sorted({t for t in tokens if pattern.match(t)}, key=lambda t: (len(t), t))  # the newest last
         return self.page.locator("." + (found[-1] if found else f"st-key-{self.lesson}-0-{name}")).first
 
     def button(self, name: str, exact: bool = True) -> Locator:
@@ -124,9 +125,27 @@ class LessonPage:
     def choose(self, label: str, option: str, timeout: float = 60_000) -> None:
         """Pick an option of a selectbox."""
         box = self.page.get_by_label(label, exact=True)
+        # in the middle of the window first, as a learner scrolls to it: a box at the window's bottom edge,
+        # scrolled to by the click itself, may close its list again at once
+        box.evaluate("e => e.scrollIntoView({block: 'center'})")
         box.click()
         self.after(self.page.get_by_role("option", name=option, exact=True).click, timeout=timeout)
         expect(box).to_have_value(option)
+
+    def guess_box(self, key_start: str) -> Locator:
+        """The 'Predict, then check' box (ui.predict_then_check) of the question whose key starts with
+        `key_start` ("fool-", "most-confused-")."""
+        return self.page.locator(f'[data-testid="stMain"] [class*="-predict-{key_start}"]').first
+
+    def commit_guess(self, key_start: str, choice: str, timeout: float = 60_000) -> Locator:
+        """Choose `choice` in a 'Predict, then check' box and commit it; the box."""
+        box = self.guess_box(key_start)
+        self.after(box.get_by_role("radiogroup").get_by_text(choice, exact=True).click, timeout=timeout)
+        commit = box.get_by_role("button", name="Commit my guess")
+        expect(commit).to_be_enabled(timeout=timeout)
+        self.after(commit.click, timeout=timeout)
+        expect(box.get_by_role("button", name="Commit my guess")).to_have_count(0, timeout=timeout)
+        return box
 
     def set_number(self, label: str, value: int) -> None:
         box = self.page.get_by_label(label, exact=True)

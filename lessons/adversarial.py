@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import streamlit as st
 
 from playground import ui
 from playground.adversarial import attacks, attacks2d
+from playground.adversarial import predictions as fool
 from playground.adversarial.curves import (
+    YOURS,
     accuracy_table,
     comparison_rows,
     curve_digits,
@@ -15,21 +19,28 @@ from playground.adversarial.curves import (
     robust_summary,
     tutorial_rows,
 )
+from playground.adversarial.explainers import with_terms
 from playground.adversarial.gallery import gallery_cards
 from playground.adversarial.lesson import (
+    MAX_EPS,
+    MAX_STEPS,
     ROBUST_MAX_EPOCHS,
     AdversarialLesson,
     View,
     digits_to_attack,
     first_digit,
+    next_digit_labelled,
     within_test_set,
 )
-from playground.adversarial.pictures import attack_map, digit_triptych
+from playground.adversarial.pictures import attack_map, digit_triptych, gallery_picture
 from playground.adversarial.training import GOODFELLOW_ADVERSARIAL_ERROR
+from playground.adversarial.tryouts import TRYOUTS
 from playground.adversarial.url import link_query, parse_link
+from playground.adversarial.verdict import Outcome, reading, verdict
 from playground.classroom.challenges import check_seven_to_three
 from playground.digits.lesson import DigitLesson
-from playground.digits.pictures import prediction_cards
+from playground.digits.pictures import digit_picture
+from playground.glossary import explain
 from playground.keyed_results import model_key
 from playground.render import charts
 from playground.render.png import data_uri, encode_png
@@ -41,14 +52,14 @@ from playground.url_table import link_params, page_address
 
 LESSON = "adversarial"
 KEY = lambda name: ui.widget_key(LESSON, name)  # noqa: E731
+SKEY = lambda name: ui.settings_key(LESSON, name)  # noqa: E731  (widgets that show a setting of the lesson)
 link_notices: list[str] = []  # what this page run's link could not be used for, shown under the title
 
 
 def lesson_from_link() -> AdversarialLesson:
     """A link (or the class preset) may name the attack: ?digit=…&attack=pgd&eps=0.1&steps=10&target=3."""
     made, digit, notices = parse_link(link_params(st.query_params.to_dict(), ui.class_config().presets.get(LESSON)))
-    if digit is not None:
-        st.session_state[KEY("digit")] = digit
+    made.digit = digit
     link_notices.extend(notices)
     return made
 
@@ -58,21 +69,21 @@ digits: DigitLesson = ui.digit_lesson()
 ui.show_seed(digits.config.seed, "of the digit network")
 ui.lesson_header(
     LESSON,
-    "A network that reads 95% of digits right can be fooled by changes too small to see. The **fast "
+    "A network that reads most digits right can be fooled by changes too small to see. The **fast "
     "gradient sign method** (FGSM) nudges every pixel by at most ε in the direction that raises the "
     "network's loss; **PGD** takes several smaller such steps. Attack your own network, measure how its "
     "accuracy falls as ε grows, see why on 2D data, then train a defence and measure it.",
     notices=link_notices,
 )
-ui.try_this([
-    ("FGSM with ε = 0.1 on a few digits", "most flip, yet the new digit looks the same to you."),
-    ("A targeted attack: make a 7 read as a 3", "PGD gets there with a smaller ε than FGSM."),
-    ("The curve for an MLP and for a CNN", "the CNN holds out longer, but both fall far below the clean accuracy."),
-    ("Defend it: adversarial training at ε = 0.1", "the robust twin keeps much of its accuracy under attack, at a small cost on clean digits."),
-    ("On 2D data, raise ε slowly", "the points closest to the boundary cross first."),
-])
+ui.try_this(TRYOUTS, lesson, LESSON)
 
-view = st.segmented_control("View", list(View), default=View.FOOL, key=KEY("view"), label_visibility="collapsed")
+with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center", gap="xsmall",
+                  key=KEY("view-heading")):  # one row at 1280 pixels too
+    view = st.segmented_control("View", list(View), default=lesson.view, key=SKEY("view"),
+                                label_visibility="collapsed")
+    if view is not None:
+        lesson.view = View(view)
+        ui.looking_at(with_terms(lesson.view))
 
 
 def attack_settings(prefix: str, show_target: bool = True) -> None:
@@ -80,17 +91,18 @@ def attack_settings(prefix: str, show_target: bool = True) -> None:
     c1, c2, c3 = st.columns([1, 1.4, 1])
     lesson.attack = c1.radio("Attack", ["fgsm", "pgd"], index=["fgsm", "pgd"].index(lesson.attack),
                              format_func={"fgsm": "FGSM (one step)", "pgd": "PGD (iterative)"}.get,
-                             key=KEY(f"{prefix}-attack"), horizontal=True)
-    lesson.eps = c2.slider("ε (largest change of a pixel, on a 0–1 scale)", 0.0, 0.3, lesson.eps, step=0.01,
-                           key=KEY(f"{prefix}-eps"))
+                             key=SKEY(f"{prefix}-attack"), horizontal=True, help=explain("FGSM", "PGD"))
+    lesson.eps = c2.slider("ε (largest change of a pixel, on a 0–1 scale)", 0.0, MAX_EPS, lesson.eps, step=0.01,
+                           key=SKEY(f"{prefix}-eps"), help=explain("ε"))
     if lesson.attack == "pgd":
-        lesson.steps = c3.slider("PGD steps", 1, 40, lesson.steps, key=KEY(f"{prefix}-steps"),
-                                 help="Each step is 2.5·ε/steps, and the image is kept within ε of the original.")
+        lesson.steps = c3.slider("PGD steps", 1, MAX_STEPS, lesson.steps, key=SKEY(f"{prefix}-steps"),
+                                 help="Each step is 2.5·ε/steps, and the image is kept within ε of the original."
+                                      "\n\n" + explain("PGD"))
     if show_target:
         options = [None, *range(10)]
         lesson.target = c3.selectbox("Make it read as", options, index=options.index(lesson.target),
                                      format_func=lambda c: "any wrong digit" if c is None else str(c),
-                                     key=KEY(f"{prefix}-target"))
+                                     key=SKEY(f"{prefix}-target"), help=explain("targeted attack"))
 
 
 # ------------------------------------------------------------------------------------------------ digits
@@ -105,28 +117,83 @@ if view is not None and View(view).attacks_digits:
                f"{trainer.history[-1].test_accuracy:.1%}" if trainer.history else trainer.spec.describe())
 
 
+def digit_key(name: str) -> str:
+    """The key of a widget of the attacked digit: new after each pick by a button (so the number box shows
+    the picked digit and the pills are clear again) and after a set-up, and only theirs (the view chooser
+    outside this fragment keeps its key)."""
+    return SKEY(f"{name}{lesson.digit_picks}")
+
+
+def give_me_a() -> None:
+    """'Give me a 7': the next test digit labelled with the clicked class, after the one on screen."""
+    wanted = st.session_state.get(digit_key("give"))
+    if wanted is not None:
+        lesson.pick_digit(next_digit_labelled(test_labels, int(wanted), -1 if lesson.digit is None else lesson.digit))
+
+
+VERDICT_BOX = {Outcome.FOOLED: (st.success, ":material/check_circle:"), Outcome.HELD: (st.warning, ":material/shield:"),
+               Outcome.MISREAD: (st.info, ":material/info:"), Outcome.ALREADY: (st.info, ":material/info:")}
+
+
+def predict_the_attack(result: attacks.AttackResult, index: int | None, labelled: bool) -> bool:
+    """'Predict, then check' before the attacked digit is shown: which class will the network read? Asked once
+    (a guess for one set-up; later set-ups show their result at once, with a button to be asked again). Returns
+    whether the page may show the attacked digit; before a guess, only the digit before the attack is shown."""
+    if not fool.asks(result, labelled):
+        return True
+    digit = f"test-{index}" if labelled else f"drawing-{zlib.crc32(result.original.tobytes()):08x}"
+    key = fool.fool_key(digit, f"{id(trainer):x}-{trainer.version}", lesson.attack, lesson.eps, lesson.steps,
+                        lesson.target)
+    guesses = ui.lesson_guesses(LESSON)
+    stage = fool.stage(guesses.committed, key)
+    if stage is fool.Stage.DONE:
+        st.button("Predict the next attack", type="tertiary", icon=":material/psychology_alt:", key=KEY("predict-again"),
+                  help="Guess what your network will read before you see the attacked digit.",
+                  on_click=lambda: [guesses.ask_again(k) for k in fool.guessed(guesses.committed)])
+        return True
+    question = fool.fool_prediction(key, names, lesson.attack, lesson.eps, lesson.steps, lesson.target,
+                                    result.label if labelled else None)
+    if ui.predict_then_check(key, LESSON, question.question, question.choices, fool.answer(result, names),
+                             detail=fool.detail(result, names)) is not None:
+        return True
+    before = np.rint(np.clip(result.original, 0, 1) * 255).astype(np.uint8)
+    st.image(data_uri(encode_png(digit_picture(before, 6))), width=168,
+             caption="Before the attack")
+    return False
+
+
 @st.fragment
 def fool_one_digit() -> None:
     """One digit attacked and redrawn. A fragment: moving ε or changing the digit reruns only this view."""
     attack_settings("one")
-    c1, c2, c3 = st.columns([1.2, 1, 1])
     sources = ["test digit"] + (["my last drawing"] if digits.last_drawing is not None else [])
-    source = c1.radio("Digit", sources, horizontal=True, key=KEY("source"))
-    if source == "test digit":
-        st.session_state.setdefault(KEY("digit"), first_digit(test_labels))
-        # a link's digit number within this test set (a smaller set than the link's, or a bad value)
-        st.session_state[KEY("digit")] = within_test_set(st.session_state[KEY("digit")], len(test_labels))
-        index = c2.number_input("Test digit number", 0, len(test_labels) - 1, key=KEY("digit"))
-        c3.button("Random digit", key=KEY("random"), on_click=lambda: st.session_state.update(
-            {KEY("digit"): int(np.random.default_rng().integers(len(test_labels)))}))
+    if len(sources) > 1:  # a drawing to attack too: the choice comes first
+        c1, c2, c3, c4 = st.columns([0.9, 0.9, 0.6, 2.1], vertical_alignment="bottom")
+        source = c1.radio("Digit", sources, key=KEY("source"))
+    else:
+        c2, c3, c4 = st.columns([1, 0.6, 2.2], vertical_alignment="bottom")
+        source = sources[0]
+    labelled = source == "test digit"
+    if labelled:
+        # the first 7 when none is chosen; a link's digit number kept within this test set
+        index = within_test_set(first_digit(test_labels) if lesson.digit is None else lesson.digit, len(test_labels))
+        lesson.digit = index = int(c2.number_input("Test digit number", 0, len(test_labels) - 1, index,
+                                                   key=digit_key("digit")))
+        c3.button("Random digit", key=KEY("random"), on_click=lambda: lesson.pick_digit(
+            int(np.random.default_rng().integers(len(test_labels)))))
+        c4.pills("Give me a", list(range(len(names))), format_func=lambda c: names[c], key=digit_key("give"),
+                 on_change=give_me_a, help="The next test digit with this label, after the one on screen.")
         image, label = test_images[index], int(test_labels[index])
     else:
+        index = None
         image = digits.last_drawing
         label = int(attacks.predictions(model, image)[0])  # its 'label' is what the network reads now
-        c2.caption("Your drawing's label is what your network reads now.")
-    if lesson.target == label:
-        st.info(f"It already reads as {names[label]}: choose another target.")
+        c2.caption("A drawing has no label: the attack starts from what your network reads in it now.")
     result = attacks.attack_one(model, image, label, lesson.eps, lesson.attack, lesson.target, steps=lesson.steps)
+    link = link_query(lesson, index)
+    st.query_params.from_dict(link)  # this attack, as a link
+    if not predict_the_attack(result, index, labelled):
+        return
     left, right = st.columns([1.3, 1])
     with left:
         st.image(data_uri(encode_png(digit_triptych(result.original, result.perturbation, result.adversarial,
@@ -135,32 +202,26 @@ def fool_one_digit() -> None:
         st.caption(f"Original · perturbation ({scale}: blue adds ink, orange removes it; every pixel changes by "
                    f"at most ε = {lesson.eps:.2f}) · adversarial")
     with right:
-        before, after = result.original_prediction, result.adversarial_prediction
-        if result.success:
-            st.error(f"**Fooled.** Read as **{names[after]}** ({result.adversarial_probabilities[after]:.0%}) "
-                     f"instead of {names[before]} ({result.original_probabilities[before]:.0%}).", icon=":material/warning:")
-        else:
-            st.success(f"**Not fooled** at ε = {lesson.eps:.2f}: still read as {names[after]} "
-                       f"({result.adversarial_probabilities[after]:.0%}). Try a larger ε or PGD.", icon=":material/shield:")
+        st.markdown(reading(result, names, labelled))
+        said = verdict(result, names, lesson.attack, lesson.steps, labelled)
+        box, icon = VERDICT_BOX[said.outcome]
+        box(said.text, icon=icon)
         st.vega_lite_chart(*probability_bars({"original": result.original_probabilities,
                                               "adversarial": result.adversarial_probabilities}, names, height=220),
                            width="stretch")
-    link = link_query(lesson, int(index) if source == "test digit" else None)
-    st.query_params.from_dict(link)  # this attack, as a link
-    ui.challenge_panel("seven-to-three",
-                       lambda: check_seven_to_three(result, int(index) if source == "test digit" else None),
-                       url=page_address(LESSON, link))
+    ui.challenge_panel("seven-to-three", lambda: check_seven_to_three(result, index), url=page_address(LESSON, link))
 
 
 if view == View.FOOL:
     fool_one_digit()
 elif view == View.CURVE:
     st.markdown("Accuracy on the test digits when every one of them is attacked with the same ε. At ε = 0 it is "
-                "the clean accuracy. The dashed line is the PyTorch tutorial's published FGSM curve for its LeNet "
-                "(a comparable model trained on the full MNIST) — a reference, not your network.")
+                "the clean accuracy. The **blue** lines are your network (solid: FGSM, dashed: PGD); the **grey "
+                "dotted** line is the PyTorch tutorial's published FGSM curve for its LeNet (a comparable model "
+                "trained on the full MNIST) — a reference, not your network.")
     n = curve_digits(len(test_labels))
     fgsm_curve = lesson.cached("fgsm-curve", key, lambda: attacks.accuracy_vs_eps(model, test_images[:n], test_labels[:n]))
-    rows = curve_rows(fgsm_curve, "your network, FGSM", "yours")
+    rows = curve_rows(fgsm_curve, YOURS, "fgsm")
     if st.button(f"Add the PGD curve ({lesson.steps} steps)", key=KEY("pgd-curve"), icon=":material/add_chart:") or \
             lesson.results.has("pgd-curve", key):
         n_pgd = digits_to_attack("pgd", lesson.steps, n)
@@ -168,7 +229,7 @@ elif view == View.CURVE:
                         f"Attacking the first {n_pgd} test digits with PGD ({lesson.steps} steps each)…"):
             pgd_curve = lesson.cached("pgd-curve", key, lambda: attacks.accuracy_vs_eps(
                 model, test_images[:n_pgd], test_labels[:n_pgd], attack="pgd", steps=lesson.steps))
-        rows += curve_rows(pgd_curve, "your network, PGD", "yours")
+        rows += curve_rows(pgd_curve, YOURS, "pgd")
     st.altair_chart(charts.accuracy_curves(rows + tutorial_rows()), width="stretch")
     st.dataframe(accuracy_table(rows).style.format("{:.1%}"), width="stretch")
 
@@ -178,16 +239,19 @@ elif view == View.DEFEND:
                 f"cut the error on adversarial examples from {GOODFELLOW_ADVERSARIAL_ERROR['standard']:.1%} to "
                 f"{GOODFELLOW_ADVERSARIAL_ERROR['adversarially trained']:.1%}.")
     c1, c2, c3, c4 = st.columns(4)
-    attack = c1.radio("Train against", ["fgsm", "pgd"], key=KEY("robust-attack"), horizontal=True,
-                      format_func=str.upper, disabled=lesson.training)
-    eps = c2.slider("ε during training", 0.05, 0.3, 0.1, step=0.05, key=KEY("robust-eps"), disabled=lesson.training)
+    lesson.robust_attack = c1.radio("Train against", ["fgsm", "pgd"], index=["fgsm", "pgd"].index(lesson.robust_attack),
+                                    key=SKEY("robust-attack"), horizontal=True, format_func=str.upper,
+                                    disabled=lesson.training, help=explain("adversarial training", "FGSM", "PGD"))
+    lesson.robust_eps = c2.slider("ε during training", 0.05, 0.3, lesson.robust_eps, step=0.05, key=SKEY("robust-eps"),
+                                  disabled=lesson.training, help=explain("ε"))
     limits = TrainingLimits.of_class(ui.class_config().limits)
     top = limits.epochs(ROBUST_MAX_EPOCHS)
-    epochs = c3.number_input("Epochs", 1, top, min(top, trainer.config.epochs), key=KEY("robust-epochs"),
-                             disabled=lesson.training)
+    epochs = c3.number_input("Epochs", 1, top, lesson.robust_epochs_for(trainer, top), key=SKEY("robust-epochs"),
+                             disabled=lesson.training, help=explain("epoch"), on_change=lambda: setattr(
+                                 lesson, "robust_epochs", st.session_state[SKEY("robust-epochs")]))
     stale = lesson.robust_is_stale(trainer)
     if c4.button("Train the robust twin", type="primary", key=KEY("robust-train"), disabled=lesson.training):
-        lesson.start_robust(trainer, attack, eps, epochs, limits)
+        lesson.start_robust(trainer, lesson.robust_attack, lesson.robust_eps, epochs, limits)
     if c4.button("Stop", key=KEY("robust-stop"), disabled=not lesson.training):
         lesson.stop_robust()
     waiting, progress = st.empty(), st.empty()
@@ -208,8 +272,16 @@ elif view == View.DEFEND:
         if stale:
             st.warning("Your digit network changed since this twin was trained; train the twin again to compare fairly.")
         n = curve_digits(len(test_labels))
-        both = lesson.cached("robust-compare", (key, model_key(robust)),
-                             lambda: comparison_rows(model, robust.model, test_images[:n], test_labels[:n]))
+        measuring = st.empty()
+
+        def measure() -> list[dict]:  # ~10-20 s: say what is happening, with progress
+            bar = measuring.progress(0.0, text="Measuring both networks under attack…")
+            return comparison_rows(model, robust.model, test_images[:n], test_labels[:n], progress=lambda share, what: (
+                bar.progress(share, text=f"Measuring both networks under attack ({n:,} test digits, FGSM and PGD at "
+                                         f"every ε): {what}… {share:.0%}")))
+
+        both = lesson.cached("robust-compare", (key, model_key(robust)), measure)
+        measuring.empty()
         st.altair_chart(charts.accuracy_curves(both), width="stretch")
         st.dataframe(robust_summary(both).style.format("{:.1%}"), width="stretch")
     elif robust is None:
@@ -221,14 +293,14 @@ elif view == View.GALLERY:
     gallery = lesson.cached(("gallery", lesson.attack, lesson.eps, lesson.steps), key, lambda: attacks.adversarial_gallery(
         model, test_images[:n], test_labels[:n], lesson.eps, lesson.attack, k=18, steps=lesson.steps))
     if not gallery:
-        st.success(f"No test digit fooled the network at ε = {lesson.eps:.2f}. Raise ε.")
+        st.info(f"No test digit fooled the network at ε = {lesson.eps:.2f}. Raise ε.", icon=":material/shield:")
     else:
         cards = gallery_cards(model, gallery)
         st.markdown(f"**{len(gallery)} adversarial digits that fooled your network** (surest mistakes first): "
-                    "each was read correctly before the attack; the bars are what it reads now "
-                    "(green is the true digit).")
-        st.image(encode_png(prediction_cards(cards.images, cards.labels, cards.classes, cards.probabilities, names,
-                                             ncols=6)))
+                    "each was read correctly before the attack (its label is under it); the bars are what it reads "
+                    "now (green is the true digit).")
+        st.image(encode_png(gallery_picture(cards.images, cards.labels, cards.classes, cards.probabilities, names,
+                                            ncols=4)))
 
 
 # ------------------------------------------------------------------------------------------------ 2D
@@ -246,25 +318,32 @@ if view == View.PLANE:
                 "FGSM moves every training point by ε in the direction that raises the network's loss (an L∞ step: "
                 "up to ε along each axis). Arrows show the steps; **red** ones crossed the decision boundary.")
     c1, c2 = st.columns([2, 1])
-    lesson.eps_2d = c1.slider("ε (in the plane's units)", 0.0, 2.0, lesson.eps_2d, step=0.05, key=KEY("eps2d"))
+    lesson.eps_2d = c1.slider("ε (in the plane's units)", 0.0, 2.0, lesson.eps_2d, step=0.05, key=SKEY("eps2d"),
+                              help="How far FGSM may move each point along each axis, in the plane's own units."
+                                   "\n\n" + explain("FGSM"))
     points, labels = run.train_x, run.train_y
     step = attacks2d.crossings(run, points, labels, lesson.eps_2d)
     lesson.keep_chosen_point(step)
-    if c2.button("The point nearest the boundary", key=KEY("nearest")):
+    if c2.button("The point nearest the boundary", key=KEY("nearest"), help=explain("decision boundary")):
         lesson.chosen_point = attacks2d.nearest_to_boundary(step)
+    distances = lesson.cached("boundary-distances", attacks2d.state_key(run, points),
+                              lambda: attacks2d.boundary_distances(run, points))
+    bands = attacks2d.crossing_bands(step, distances)
     left, right = st.columns([1.2, 1])
     with left:
         st.image(encode_png(attack_map(run, step, lesson.chosen_point)), width=420,
                  caption=f"ε = {lesson.eps_2d:.2f}: {int(step.crossed.sum())} of {len(points)} points crossed; "
                          "the square is the ε-ball of the point nearest the boundary")
     with right:
-        curve = attacks2d.accuracy_vs_eps_2d(run, points, labels)
-        st.altair_chart(charts.accuracy_curve(curve, "Training accuracy after FGSM"), width="stretch")
-        margins = attacks2d.crossing_margins(step)
-        if margins is not None:
-            crossed_margin, other_margin = margins
-            st.markdown(f"The points that crossed were **{crossed_margin:.2f}** from the boundary on average "
-                        f"(in output units), the others **{other_margin:.2f}**: points near the boundary fall first.")
+        st.markdown("**Which points cross?** The points your network reads right, by their distance to the "
+                    "boundary, measured as ε is: the half-width of the smallest square around a point that reaches "
+                    "the other side. A point farther than ε cannot cross: its step stays inside that square.")
+        st.altair_chart(charts.crossed_by_distance([b.label for b in bands], [b.points for b in bands],
+                                                   [b.crossed for b in bands], lesson.eps_2d), width="stretch")
+        st.markdown(attacks2d.bands_summary(bands, step, distances))
+        st.caption(f"Distances measured on a grid of the plane with spacing {attacks2d.GRID_STEP:g}.")
+    curve = attacks2d.accuracy_vs_eps_2d(run, points, labels)
+    st.altair_chart(charts.accuracy_curve(curve, "Training accuracy after FGSM", height=200), width="stretch")
 
 elif view == View.WHY:
     rows = attacks2d.linear_attack_demo()

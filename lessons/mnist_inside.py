@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import numpy as np
 import streamlit as st
 
 from playground import catalog, ui
 from playground.digits import inspection
+from playground.digits.explainers import InsideView as View
+from playground.digits.explainers import with_terms
 from playground.digits.lesson import DigitLesson
 from playground.digits.pictures import (
     FIRST_LAYER_SHOWN,
@@ -18,6 +18,9 @@ from playground.digits.pictures import (
     layer_picture,
     prediction_cards,
 )
+from playground.digits.predictions import most_confused, most_confused_prediction
+from playground.digits.tryouts import INSIDE_TRYOUTS
+from playground.glossary import explain
 from playground.render import charts
 from playground.render.colors import RIGHT_HEX
 from playground.render.png import encode_png
@@ -26,13 +29,7 @@ from playground.render.probability_bars import probability_bars
 LESSON = "mnist-inside"
 STATE = catalog.lesson_by_key(LESSON).state_key  # the three digit pages share one state
 KEY = lambda name: ui.widget_key(STATE, name)  # noqa: E731
-
-
-class View(StrEnum):
-    ONE_DIGIT = "One digit, layer by layer"
-    UNITS = "What the units look for"
-    MISTAKES = "Mistakes"
-    PREDICTIONS = "Test predictions"
+CARD_COLUMNS = 4  # prediction cards a row: 800 pixels, shown at their own size (readable) at 1280 wide too
 
 
 lesson: DigitLesson = ui.digit_lesson()
@@ -43,11 +40,7 @@ ui.lesson_header(
     "Follow one digit through the layers, see which patterns the first units look for and which test "
     "digits excite them most, and find out where — and how confidently — the network goes wrong.",
 )
-ui.try_this([
-    ("Look at the first layer's templates of an MLP", "blurry strokes and blobs: each unit scores how much the digit matches its blue parts and avoids its orange ones."),
-    ("Open the confusion matrix and click the largest number off the diagonal", "those digits are hard even for people: 4 vs 9, 3 vs 5, 7 vs 2."),
-    ("Check the most confident mistakes", "some are mislabelled in MNIST itself."),
-])
+ui.try_this(INSIDE_TRYOUTS, lesson, STATE)
 
 ui.require_digit_model(lesson)
 trainer = lesson.trainer
@@ -77,7 +70,8 @@ def one_digit() -> None:
             st.session_state[KEY("digit")] = following
 
     c3.button("Next mistake", key=KEY("next-mistake"), on_click=next_mistake, disabled=not len(wrong))
-    index = c1.number_input("Test digit number", 0, len(test_labels) - 1, key=KEY("digit"))
+    index = c1.number_input("Test digit number", 0, len(test_labels) - 1, key=KEY("digit"),
+                            help="Which of the test digits, the digits the network never trains on.")
     reading = inspection.read(trainer.model, test_images[index], len(names))
     left, right = st.columns([1, 2])
     with left:
@@ -92,17 +86,20 @@ def one_digit() -> None:
             v = layer.values
             if layer.is_map:
                 st.markdown(f"**{layer.name}** — {v.shape[0]} feature maps of {v.shape[1]}×{v.shape[2]} "
-                            "(dark = strong response)")
+                            "(dark = strong response)", help=explain("feature map"))
             else:
-                st.markdown(f"**{layer.name}** — {v.shape[0]} numbers (blue positive, orange negative)")
-            st.image(encode_png(layer_picture(v, map_side=56, cells=(12, 8))))
+                st.markdown(f"**{layer.name}** — {v.shape[0]} numbers (blue positive, orange negative)",
+                            help=explain("logits", "softmax") if layer.name == "logits" else None)
+            st.image(encode_png(layer_picture(v, map_side=56, cells=(12, 8),
+                                                  class_names=names if layer.name == "logits" else None)))
 
 
 def units() -> None:
     weights = inspection.first_layer_weights(trainer.model)
     kind = "unit's weights over the 28×28 pixels" if weights.shape[1] == 28 else "filter"
     st.markdown(f"**First layer: each {kind}** (blue: more ink here raises the unit's output; orange: lowers it). "
-                f"Showing {min(len(weights), FIRST_LAYER_SHOWN)} of {len(weights)}.")
+                f"Showing {min(len(weights), FIRST_LAYER_SHOWN)} of {len(weights)}.",
+                help=explain("weight", "filter") if kind == "filter" else explain("weight"))
     st.image(encode_png(first_layer_picture(weights)))
     stages = inspection.unit_stages(trainer.model)
     c1, c2 = st.columns(2)
@@ -116,14 +113,21 @@ def units() -> None:
 
 def mistakes() -> None:
     confusion = inspection.confusion_matrix(test_labels, predicted, len(names))
+    most = most_confused(confusion)
+    if most is not None:  # predict, then check: the matrix shows once the learner has committed a guess
+        question = most_confused_prediction(f"{id(trainer):x}-{trainer.version}", names)
+        guess = ui.lesson_guesses(LESSON).guess(question.key)
+        if ui.predict_then_check(question.key, LESSON, question.question, question.choices, most.answer(names, guess),
+                                 detail=most.detail(names)) is None:
+            return
     left, right = st.columns([1.2, 1])
     with left:
-        st.markdown("**Confusion matrix** — click a cell to see those digits.")
+        st.markdown("**Confusion matrix** — click a cell to see those digits.", help=explain("confusion matrix"))
         event = st.altair_chart(charts.confusion_chart(confusion, names), on_select="rerun", key=KEY("confusion"),
                                 width="content")
         chosen = charts.chosen_cell(event.selection if event else None)
     with right:
-        st.markdown("**Accuracy per class**")
+        st.markdown("**Accuracy per class**", help=explain("accuracy"))
         st.altair_chart(charts.class_accuracy_chart(inspection.per_class_accuracy(confusion), names), width="stretch")
     if chosen:
         t, p = chosen
@@ -136,7 +140,8 @@ def mistakes() -> None:
     worst = inspection.confident_mistakes(probs, test_labels, k=12)
     if len(worst):
         classes, top = inspection.top_classes(probs[worst])
-        st.image(encode_png(prediction_cards(test_images[worst], test_labels[worst], classes, top, names, ncols=6)))
+        st.image(encode_png(prediction_cards(test_images[worst], test_labels[worst], classes, top, names,
+                                             ncols=CARD_COLUMNS)))
     else:
         st.success("No mistakes on the test set.")
 
@@ -149,12 +154,16 @@ def predictions() -> None:
     pick = inspection.sample_indices(len(test_labels), 36, st.session_state.get(KEY("cards-seed"), lesson.config.seed))
     classes, top = inspection.top_classes(probs[pick])
     right = inspection.accuracy(test_labels[pick], classes[:, 0])
-    st.image(encode_png(prediction_cards(test_images[pick], test_labels[pick], classes, top, names, ncols=6)))
+    st.image(encode_png(prediction_cards(test_images[pick], test_labels[pick], classes, top, names, ncols=CARD_COLUMNS)))
     st.caption(f"{right:.0%} of these {len(pick)} right (the whole test set: {accuracy:.1%}).")
 
 
 SHOW = {View.ONE_DIGIT: one_digit, View.UNITS: units, View.MISTAKES: mistakes, View.PREDICTIONS: predictions}
-view = st.segmented_control("View", list(View), default=View.ONE_DIGIT, key=KEY("inside-view"),
-                            label_visibility="collapsed")
+with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center", gap="xsmall",
+                  key=KEY("view-heading")):  # one row at 1280 pixels too
+    view = st.segmented_control("View", list(View), default=View.ONE_DIGIT, key=KEY("inside-view"),
+                                label_visibility="collapsed")
+    if view:
+        ui.looking_at(with_terms(View(view)))
 if view:
     SHOW[View(view)]()

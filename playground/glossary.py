@@ -49,8 +49,37 @@ GLOSSARY: dict[str, str] = {
                   "ones the overall shape.",
     "k-NN accuracy": "How often a point's nearest neighbours in a layer's space share its class: how well "
                      "that layer separates the classes.",
+    "regularization rate": "How much the regularization cost counts next to the loss: 0 switches it off, and too "
+                           "much keeps the network from fitting the data at all.",
+    "optimizer": "The rule that turns gradients into steps. SGD steps each weight against its gradient times the "
+                 "learning rate; momentum and Adam also remember earlier gradients.",
+    "noise": "Random jitter added to every point, so the pattern is blurred and some points stray among the other "
+             "class: more noise makes the data harder to learn and easier to overfit.",
+    "training and test data": "The points are split in two: the network learns from the training points only, and "
+                              "the test points, which it never learns from, show how it does on new data.",
+    "classification": "The network sorts each point into one of a few classes (here, colours).",
+    "regression": "The network predicts a number for each point instead of a class (here, a shade from orange to "
+                  "blue).",
     "seed": "The number that fixes every random choice (data, starting weights), so the same settings give "
             "the same run for everyone.",
+    # the digit, adversarial and embedding lessons
+    "parameters": "All the numbers training changes: every weight and every bias of the network.",
+    "filter": "A small grid of weights that a convolution layer slides over the image: where the patch under it "
+              "matches its pattern, its output is large. Each filter makes one feature map.",
+    "kernel size": "How many pixels wide a convolution's filters are: 3 looks at 3×3 patches of the image, 5 at "
+                   "5×5 ones.",
+    "pooling": "Shrinks each feature map by keeping one number per 2×2 block (the largest, or the average), so "
+               "the next layer sees a smaller, coarser picture.",
+    "feature map": "What one filter of a convolution layer makes of the image: a small picture that is strong "
+                   "where the filter found its pattern.",
+    "confusion matrix": "A table of the test examples by their true label (rows) and what the network read "
+                        "(columns): the diagonal is read right, every other cell counts one kind of mistake.",
+    "adversarial example": "An input changed on purpose, by a little, so that the network reads it wrong while "
+                           "a person sees no difference.",
+    "targeted attack": "An attack that aims for one class of your choice (make this 7 read as 3), instead of "
+                       "any wrong class.",
+    "decision boundary": "Where the network's answer changes from one class to another: a point that crosses "
+                         "it is read as the other class.",
 }
 
 

@@ -163,12 +163,73 @@ def test_the_2d_view_frames_the_point_nearest_the_boundary_until_the_learner_pic
     assert lesson.keep_chosen_point(step_2d([], [])) is None and attacks2d.nearest_to_boundary(step_2d([], [])) is None
 
 
-def test_the_margins_of_the_points_that_crossed_and_of_the_others() -> None:
-    crossed, others = attacks2d.crossing_margins(step_2d([0.5, 0.1, 0.9, 0.2], [False, True, False, True]))
-    assert (crossed, others) == pytest.approx((0.15, 0.7))
-    assert attacks2d.crossing_margins(step_2d([0.5, 0.1], [True, True])) is None
-    assert attacks2d.crossing_margins(step_2d([0.5, 0.1], [False, False])) is None
-    assert attacks2d.crossing_margins(step_2d([], [])) is None
+def line_network(boundary_x: float):
+    """A Playground network with no hidden layer on the feature x alone: it reads +1 right of x = boundary_x
+    and -1 left of it (the decision boundary is that vertical line)."""
+    from playground.tfplayground.run import PlaygroundRun
+    from playground.tfplayground.settings import PlaygroundSettings
+
+    run = PlaygroundRun(PlaygroundSettings(dataset="gauss", networkShape=[], features=("x",)))
+    run.network.weights(0)[:] = 1.0
+    run.network.biases(0)[:] = -boundary_x
+    return run
+
+
+def test_the_distance_to_the_boundary_is_measured_as_eps_is() -> None:
+    run = line_network(0.5)
+    points = np.array([[0.0, 0.0], [2.0, -5.0], [0.55, 3.0], [-4.0, 4.0]])
+    distances = attacks2d.boundary_distances(run, points)
+    assert distances == pytest.approx([0.5, 1.5, 0.05, 4.5], abs=attacks2d.GRID_STEP)
+    # the whole plane read as one class: no boundary anywhere
+    run.network.biases(0)[:] = -100.0
+    assert np.isinf(attacks2d.boundary_distances(run, points)).all()
+
+
+def bands_of(distances: list[float], crossed: list[bool], right: list[bool] | None = None) -> list[attacks2d.Band]:
+    n = len(distances)
+    right = [True] * n if right is None else right
+    labels = np.zeros(n, dtype=np.int64)
+    before = np.where(right, 0, 1)
+    after = np.where(crossed, 1 - before, before)
+    step = attacks2d.Step2D(np.zeros((n, 2)), np.ones((n, 2)), labels, before, after, np.ones(n), 0.5)
+    return attacks2d.crossing_bands(step, np.array(distances)), step
+
+
+def test_the_points_read_right_are_counted_by_distance_band() -> None:
+    bands, _ = bands_of([0.1, 0.2, 0.3, 0.7, 1.5, 3.0, 0.1], [True, False, True, False, False, False, True],
+                        right=[True] * 6 + [False])  # the last one was read wrong before: not counted
+    assert [b.label for b in bands] == ["0–0.25", "0.25–0.5", "0.5–1", "1–2", "2 or more"]
+    assert [(b.points, b.crossed) for b in bands] == [(2, 1), (1, 1), (1, 0), (1, 0), (1, 0)]
+    assert bands[0].share == 0.5 and np.isnan(attacks2d.Band(0, 1, 0, 0).share)
+    # the share grows from the nearest band to the next: the numbers do not show "nearest first"
+    assert not attacks2d.nearer_cross_more(bands)
+    assert attacks2d.nearer_cross_more(bands_of([0.1, 0.3, 0.7], [True, True, False])[0])
+    assert not attacks2d.nearer_cross_more(bands_of([0.1, 0.3], [False, False])[0])  # nothing crossed
+
+
+def test_the_bands_summary_says_only_what_the_numbers_show() -> None:
+    bands, step = bands_of([0.1, 0.1, 0.3, 0.7, 1.5], [True, True, True, False, False])
+    text = attacks2d.bands_summary(bands, step, np.array([0.1, 0.1, 0.3, 0.7, 1.5]))
+    assert text.startswith("Nearest band (0–0.25 from the boundary): **2 of 2** crossed; farthest (1–2): **0 of 1**.")
+    assert "The nearer the boundary a point was, the more likely it crossed." in text
+    assert text.endswith("Of the 2 points farther than ε = 0.50, 0 crossed.")
+    bands, step = bands_of([0.1, 0.1, 0.3, 0.7], [True, False, True, False])  # 50%, then 100%: no such claim
+    text = attacks2d.bands_summary(bands, step, np.array([0.1, 0.1, 0.3, 0.7]))
+    assert "more likely" not in text and "**1 of 2** crossed" in text
+    bands, step = bands_of([0.1, 0.7], [False, False])
+    assert attacks2d.bands_summary(bands, step, np.array([0.1, 0.7])) == "At ε = 0.50 no point crossed."
+    bands, step = bands_of([0.1], [False], right=[False])
+    assert "reads no point correctly" in attacks2d.bands_summary(bands, step, np.array([0.1]))
+
+
+def test_the_distances_are_kept_for_one_network_state() -> None:
+    run = line_network(0.5)
+    points = np.array([[0.0, 0.0], [1.0, 1.0]])
+    key = attacks2d.state_key(run, points)
+    assert attacks2d.state_key(run, points.copy()) == key
+    assert attacks2d.state_key(run, points + 1) != key  # other points
+    run.network.biases(0)[:] = 0.0
+    assert attacks2d.state_key(run, points) != key  # other weights, at the same epoch
 
 
 def test_the_default_2d_network_is_a_seeded_circle_classifier() -> None:
@@ -183,24 +244,26 @@ def test_the_default_2d_network_is_a_seeded_circle_classifier() -> None:
 
 
 def test_curve_rows_and_the_pages_tables() -> None:
-    fgsm = curves.curve_rows([(0.0, 0.9), (0.1, 0.5)], "your network, FGSM", "yours")
-    assert fgsm == [{"curve": "your network, FGSM", "kind": "yours", "eps": 0.0, "accuracy": 0.9},
-                    {"curve": "your network, FGSM", "kind": "yours", "eps": 0.1, "accuracy": 0.5}]
+    fgsm = curves.curve_rows([(0.0, 0.9), (0.1, 0.5)], curves.YOURS, "fgsm")
+    assert fgsm == [{"curve": "your network, FGSM", "model": "your network", "kind": "fgsm", "eps": 0.0, "accuracy": 0.9},
+                    {"curve": "your network, FGSM", "model": "your network", "kind": "fgsm", "eps": 0.1, "accuracy": 0.5}]
     reference = curves.tutorial_rows()
     assert [(r["eps"], r["accuracy"]) for r in reference] == list(attacks.TUTORIAL_CURVE)
     assert {r["curve"] for r in reference} == {"PyTorch tutorial's LeNet, FGSM (reference)"}
-    assert {r["kind"] for r in reference} == {"reference"}
-    pgd = curves.curve_rows([(0.0, 0.9), (0.1, 0.3)], "your network, PGD", "yours")
+    assert {(r["model"], r["kind"]) for r in reference} == {("reference", "reference")}
+    pgd = curves.curve_rows([(0.0, 0.9), (0.1, 0.3)], curves.YOURS, "pgd")
     table = curves.accuracy_table(fgsm + pgd)
     assert list(table.columns) == ["your network, FGSM", "your network, PGD"] and list(table.index) == [0.0, 0.1]
     assert table.loc[0.1].tolist() == [0.5, 0.3]
+    assert list(curves.accuracy_table(pgd + fgsm).columns) == ["your network, PGD", "your network, FGSM"]
     assert curves.curve_digits(5000) == 1000 and curves.curve_digits(300) == 300
 
 
 def test_the_robust_summary_has_the_clean_accuracy_and_the_accuracy_at_0_1() -> None:
     rows = []
     for name, accuracies in (("your network, FGSM", (0.9, 0.6, 0.2)), ("robust twin, FGSM", (0.85, 0.8, 0.7))):
-        rows += curves.curve_rows(list(zip((0.0, 0.05, 0.1), accuracies, strict=True)), name, "fgsm")
+        rows += curves.curve_rows(list(zip((0.0, 0.05, 0.1), accuracies, strict=True)), name.split(",")[0], "fgsm",
+                                  name)
     summary = curves.robust_summary(rows)
     assert list(summary.columns) == ["clean accuracy", "accuracy at ε = 0.1"]
     assert summary.to_dict("index") == {"robust twin, FGSM": {"clean accuracy": 0.85, "accuracy at ε = 0.1": 0.7},
@@ -210,10 +273,19 @@ def test_the_robust_summary_has_the_clean_accuracy_and_the_accuracy_at_0_1() -> 
 def test_the_comparison_curves_both_models_under_both_attacks(tiny_trainer) -> None:
     images, labels = tiny_trainer.data.test_images[:20], tiny_trainer.data.test_labels[:20]
     twin = DigitTrainer(tiny_trainer.spec, tiny_trainer.config, tiny_trainer.data)
-    rows = curves.comparison_rows(tiny_trainer.model, twin.model, images, labels, steps=2)
+    told: list[tuple[float, str]] = []
+    rows = curves.comparison_rows(tiny_trainer.model, twin.model, images, labels, steps=2,
+                                  progress=lambda share, what: told.append((share, what)))
     names = ["your network, FGSM", "your network, PGD", "robust twin, FGSM", "robust twin, PGD"]
     assert list(dict.fromkeys(r["curve"] for r in rows)) == names
     assert [r["kind"] for r in rows] == [k for k in ("fgsm", "pgd", "fgsm", "pgd") for _ in attacks.DEFAULT_EPSILONS]
+    assert {r["model"] for r in rows} == {"your network", "robust twin"}
+    # the progress it tells while it measures: growing to 1, naming what it measures
+    shares = [share for share, _ in told]
+    assert shares == sorted(shares) and shares[-1] == 1.0 and 0 < shares[0] < 0.1
+    assert [what for _, what in told][:2] == ["your network under FGSM"] * 2 and told[-1][1] == "done"
+    assert {what for _, what in told} == {"your network under FGSM", "your network under PGD",
+                                          "robust twin under FGSM", "robust twin under PGD", "done"}
     clean = {r["curve"]: r["accuracy"] for r in rows if r["eps"] == 0.0}
     assert clean["your network, FGSM"] == clean["your network, PGD"] == attacks.accuracy(tiny_trainer.model, images, labels)
     assert clean["robust twin, PGD"] == attacks.accuracy(twin.model, images, labels)
@@ -232,3 +304,98 @@ def test_the_gallery_cards_read_the_pictures_shown(tiny_trainer) -> None:
     assert np.allclose(cards.probabilities, np.sort(probs, axis=1)[:, ::-1][:, :3])
     assert np.allclose(cards.probabilities, np.take_along_axis(probs, cards.classes, axis=1))
     assert len(gallery.gallery_cards(tiny_trainer.model, [])) == 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 'Fool one digit': the true label beside what the network reads, a verdict from the attacker's side and a
+# hint that fits the attack on screen; 'Give me a 7'; the robust twin's epochs; the gallery's cards.
+
+
+def attack_result(before: list[float], after: list[float], label: int, target: int | None = None,
+                  eps: float = 0.1) -> attacks.AttackResult:
+    blank = np.zeros((28, 28), dtype=np.float32)
+    return attacks.AttackResult(blank, blank, blank, 0.0, np.array(before), np.array(after), label, target, eps)
+
+
+NAMES = tuple("0123456789")
+
+
+def probabilities_for(cls: int, p: float = 0.9) -> list[float]:
+    out = [(1 - p) / 9] * 10
+    out[cls] = p
+    return out
+
+
+def test_the_reading_shows_the_true_label_before_and_after() -> None:
+    from playground.adversarial.verdict import reading
+
+    result = attack_result(probabilities_for(7, 0.96), probabilities_for(3, 0.61), label=1)
+    assert reading(result, NAMES) == "**Labelled 1** · before the attack read as **7** (96%) · after: **3** (61%)"
+    assert reading(result, NAMES, labelled=False).startswith("**Your drawing** · before the attack read as **7**")
+
+
+def test_a_successful_attack_is_the_learners_success_and_a_failed_one_is_not_fooled() -> None:
+    from playground.adversarial.verdict import Outcome, verdict
+
+    fooled = verdict(attack_result(probabilities_for(7), probabilities_for(2, 0.8), 7, eps=0.3), NAMES, "fgsm", 10)
+    assert fooled.outcome is Outcome.FOOLED and fooled.text == "**Fooled** at ε = 0.30: the 7 is now read as **2** (80%)."
+    targeted = verdict(attack_result(probabilities_for(7), probabilities_for(3, 0.6), 7, target=3, eps=0.16), NAMES,
+                       "pgd", 10)
+    assert targeted.outcome is Outcome.FOOLED and targeted.text.endswith("now read as **3** (60%), the target.")
+    held = verdict(attack_result(probabilities_for(7), probabilities_for(7, 0.44), 7), NAMES, "fgsm", 10)
+    assert held.outcome is Outcome.HELD
+    assert held.text == "**Not fooled** at ε = 0.10: still read as **7** (44%). Try a larger ε, or PGD."
+    missed = verdict(attack_result(probabilities_for(7), probabilities_for(9), 7, target=3), NAMES, "fgsm", 10)
+    assert missed.outcome is Outcome.HELD and "now read as **9** (90%), not as 3." in missed.text
+    # a digit the network misreads before any attack: nothing to fool (not a "success")
+    misread = verdict(attack_result(probabilities_for(7), probabilities_for(7), 1), NAMES, "fgsm", 10)
+    assert misread.outcome is Outcome.MISREAD and "(labelled 1, read as 7)" in misread.text
+    already = verdict(attack_result(probabilities_for(7), probabilities_for(7), 7, target=7), NAMES, "fgsm", 10)
+    assert (already.outcome, already.text) == (Outcome.ALREADY, "It already reads as 7: choose another target.")
+
+
+def test_the_hint_fits_the_attack_on_screen() -> None:
+    from playground.adversarial.verdict import hint
+
+    assert hint("fgsm", 0.1, 10, False) == "Try a larger ε, or PGD."
+    assert hint("pgd", 0.1, 10, False) == "Try a larger ε or more PGD steps."  # PGD is chosen: no "try PGD"
+    assert hint("pgd", 0.1, MAX_STEPS, False) == "Try a larger ε."
+    assert hint("fgsm", adversarial.MAX_EPS, 10, False) == "Try PGD."
+    assert hint("pgd", adversarial.MAX_EPS, 10, False) == "Try more PGD steps."
+    assert hint("pgd", adversarial.MAX_EPS, MAX_STEPS, True).endswith("try another digit or another target.")
+    assert hint("pgd", 0.0, 10, False) == "ε = 0 changes nothing: raise ε."
+    assert all("PGD." not in hint("pgd", eps, steps, t) for eps in (0.05, 0.3) for steps in (1, 40) for t in (0, 1))
+
+
+def test_give_me_a_seven_picks_the_next_test_digit_of_that_class() -> None:
+    labels = np.array([3, 7, 1, 7, 7, 2])
+    assert adversarial.next_digit_labelled(labels, 7, after=-1) == 1
+    assert adversarial.next_digit_labelled(labels, 7, after=1) == 3
+    assert adversarial.next_digit_labelled(labels, 7, after=4) == 1  # round to the start
+    assert adversarial.next_digit_labelled(labels, 2, after=5) == 5  # the only one
+    assert adversarial.next_digit_labelled(labels, 9, after=0) is None
+    lesson = adversarial.AdversarialLesson()
+    lesson.pick_digit(3)
+    assert (lesson.digit, lesson.digit_picks) == (3, 1)
+    lesson.pick_digit(None)  # no such digit: nothing changes
+    assert (lesson.digit, lesson.digit_picks) == (3, 1)
+
+
+def test_the_robust_twins_epochs_follow_the_network_until_the_learner_chooses(tiny_trainer) -> None:
+    lesson = adversarial.AdversarialLesson()
+    assert lesson.robust_epochs_for(tiny_trainer, 20) == tiny_trainer.config.epochs == 1
+    lesson.robust_epochs = 5
+    assert lesson.robust_epochs_for(tiny_trainer, 20) == 5 and lesson.robust_epochs_for(tiny_trainer, 3) == 3
+
+
+def test_the_gallery_cards_fit_their_percentages() -> None:
+    from playground.adversarial.pictures import GALLERY_CARD, gallery_picture
+
+    images = np.zeros((3, 28, 28), dtype=np.uint8)
+    classes = np.array([[3, 7, 1]] * 3)
+    probs = np.array([[1.0, 0.0, 0.0]] * 3)  # "100%" after a full bar: the widest a card draws
+    picture = gallery_picture(images, np.array([7, 7, 7]), classes, probs, NAMES, ncols=2)
+    width, height = GALLERY_CARD
+    assert picture.shape == (2 * height, 2 * width, 3)
+    for edge in (width, 2 * width):  # nothing drawn on a card's last columns: its text ends inside it
+        assert (picture[:, edge - 3 : edge] == 255).all()

@@ -26,12 +26,22 @@ def lp(app_server, page) -> LessonPage:
     lesson = LessonPage(page, app_server.url, "adversarial").open("adversarial")
     lesson.quick_model()
     lesson.caption_matching(NETWORK)
+    predicted_once(lesson)
     return lesson
 
 
+def predicted_once(lp: LessonPage) -> None:
+    """Answer 'Fool one digit''s 'predict, then check' once, at ε = 0.11, and come back to ε = 0.10: the view
+    then shows each attack at once, as before the question (tests/test_browser_help_lessons.py tests it)."""
+    lp.nudge("one-eps", "ArrowRight")
+    lp.commit_guess("fool-", "3")
+    lp.nudge("one-eps", "ArrowLeft")
+    expect(lp.button("Predict the next attack")).to_be_visible()
+
+
 def verdict(lp: LessonPage):
-    """'Fooled.' (an error box) or 'Not fooled' (a success box)."""
-    return lp.page.locator('[data-testid="stAlertContentError"], [data-testid="stAlertContentSuccess"]')\
+    """'Fooled' (a success box: the attacker's goal) or 'Not fooled' (a warning box)."""
+    return lp.page.locator('[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]')\
         .locator('[data-testid="stMarkdownContainer"]')
 
 
@@ -58,7 +68,7 @@ def test_the_eps_slider_and_each_attack(lp: LessonPage) -> None:
     clean = adversarial_probability(lp, "7")
 
     assert lp.nudge(EPS, "End") == "0.30"
-    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled\. Read as [0-689] \(\d+%\) instead of 7 \(\d+%\)\.$"))
+    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled at ε = 0\.30: the 7 is now read as [0-689] \(\d+%\)\.$"))
     lp.caption_matching(r"magnified ×\d+: .* at most ε = 0\.30\) · adversarial$")
     assert adversarial_probability(lp, "7") < clean / 2
     expect(lp.images()).to_have_count(1)  # original · perturbation · adversarial
@@ -68,14 +78,14 @@ def test_the_eps_slider_and_each_attack(lp: LessonPage) -> None:
     expect(lp.slider("one-steps")).to_have_count(0)
     lp.radio("Attack", "PGD (iterative)")
     expect(lp.slider("one-steps")).to_have_attribute("aria-valuetext", "10")
-    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled\. Read as \d \(\d+%\) instead of 7"))
+    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled at ε = 0\.30: the 7 is now read as \d \(\d+%\)"))
     expect(lp.images()).to_have_count(1)
     assert lp.nudge("one-steps", "ArrowLeft") == "9"
-    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled\. "))
+    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled at "))
 
     # targeted: make the 7 read as a 3
     lp.choose("Make it read as", "3")
-    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled\. Read as 3 \(\d+%\) instead of 7 \(\d+%\)\.$"))
+    expect(verdict(lp)).to_have_text(re.compile(r"^Fooled at ε = 0\.30: the 7 is now read as 3 \(\d+%\), the target\.$"))
     assert adversarial_probability(lp, "3") > 0.5
     assert page_errors(page) == []
     screenshot(page, "adversarial-targeted")
@@ -142,7 +152,7 @@ def test_gallery_at_eps_0_2(lp: LessonPage) -> None:
     assert page_errors(page) == []
 
     lp.nudge("gallery-eps", "Home")  # ε = 0: nothing changes, nothing is fooled
-    expect(lp.alert("Success")).to_have_text("No test digit fooled the network at ε = 0.00. Raise ε.")
+    expect(lp.alert("Info")).to_have_text("No test digit fooled the network at ε = 0.00. Raise ε.")
     expect(lp.images()).to_have_count(0)
     assert page_errors(page) == []
 
@@ -156,7 +166,8 @@ def test_on_2d_data_and_why_it_is_so_easy(app_server, page) -> None:
     expect(caption).to_have_text(crossed)
     eps, before = crossed.match(caption.inner_text()).groups()
     assert eps == "0.50"
-    expect(page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')).to_have_count(1)
+    # the share crossed by distance to the boundary, and the accuracy against ε
+    expect(page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')).to_have_count(2)
 
     lp.nudge("eps2d", "ArrowRight")
     assert lp.nudge("eps2d", "ArrowRight") == "0.60"

@@ -131,7 +131,7 @@ def test_coming_back_to_a_trained_model(app_server, page) -> None:
     train_and_wait(lp, 1)
     accuracy = lp.metric("Test accuracy")
     seen = lp.metric("Examples seen")
-    description = page.get_by_text(re.compile(r"parameters · ")).inner_text().split(" · ", 1)[1]
+    description = page.get_by_text(re.compile(r"parameters · ")).inner_text().split(" · ", 1)[1].strip()
     assert description == "MLP 784 → 256 → 10"
 
     lp.nav("Home", heading="Neural Playground")
@@ -177,6 +177,7 @@ def test_confusion_matrix_drill_down_and_the_other_views(app_server, page) -> No
     accuracy = caption.group(1)
 
     lp.segment("Mistakes")
+    lp.commit_guess("most-confused-", "4")  # predict, then check: the matrix shows after a guess
     expect(page.get_by_text("Confusion matrix", exact=True)).to_be_visible()
     cells = confusion_cells(lp)
     assert sum(c[2] for c in cells) == 1000

@@ -104,17 +104,39 @@ def test_accuracy_per_class_is_a_bar_per_class_on_a_percent_axis() -> None:
 # ------------------------------------------------------------------------- adversarial examples, embeddings
 
 
-def test_accuracy_curves_one_line_per_curve_dashed_by_kind() -> None:
-    rows = [{"curve": name, "kind": kind, "eps": e, "accuracy": a}
-            for name, kind in (("your network, FGSM", "yours"), ("reference", "reference"))
+def test_accuracy_curves_one_legend_whose_marks_show_colour_and_dash() -> None:
+    from playground.render.colors import MUTED_HEX, POSITIVE_HEX, RIGHT_HEX
+
+    rows = [{"curve": f"{model}, {kind}", "model": model, "kind": kind, "eps": e, "accuracy": a}
+            for model, kind in (("your network", "fgsm"), ("your network", "pgd"), ("robust twin", "fgsm"),
+                                ("reference", "reference"))
             for e, a in ((0.0, 0.9), (0.1, 0.4))]
     spec = charts.accuracy_curves(rows).to_dict(validate=True)
     assert spec["mark"] == {"type": "line", "point": True} and spec["height"] == 320
     encoding = spec["encoding"]
     assert (encoding["x"]["field"], encoding["x"]["title"]) == ("eps", "ε")
     assert encoding["y"]["scale"] == {"domain": [0, 1]} and encoding["y"]["axis"] == {"format": "%"}
-    assert encoding["color"]["field"] == "curve" and encoding["strokeDash"]["field"] == "kind"
-    assert len(spec["datasets"][spec["data"]["name"]]) == 4
+    # colour and dash encode the same field with the same legend: Vega-Lite draws one legend showing both
+    colour, dash = encoding["color"], encoding["strokeDash"]
+    assert colour["field"] == dash["field"] == "curve" and colour["legend"] == dash["legend"]
+    assert colour["legend"]["symbolType"] == "stroke"
+    names = ["your network, fgsm", "your network, pgd", "robust twin, fgsm", "reference, reference"]
+    assert colour["scale"] == {"domain": names, "range": [POSITIVE_HEX, POSITIVE_HEX, RIGHT_HEX, MUTED_HEX]}
+    assert dash["scale"] == {"domain": names, "range": [[1, 0], [7, 4], [1, 0], [2, 3]]}  # solid, dashed, dotted
+    assert len(spec["datasets"][spec["data"]["name"]]) == 8
+
+
+def test_the_share_crossed_by_distance_to_the_boundary() -> None:
+    from playground.render.colors import WRONG_HEX
+
+    spec = charts.crossed_by_distance(["0–0.25", "0.25–0.5", "2 or more"], [15, 24, 0], [15, 6, 0], 0.3
+                                      ).to_dict(validate=True)
+    assert spec["title"] == "Share of the points that crossed at ε = 0.30"
+    bars, counts = spec["layer"]
+    assert bars["mark"] == {"type": "bar", "color": WRONG_HEX} and counts["encoding"]["text"]["field"] == "count"
+    assert bars["encoding"]["x"]["sort"] == ["0–0.25", "0.25–0.5", "2 or more"]  # nearest first, not by name
+    values = spec["datasets"][spec["data"]["name"]]
+    assert [(v["share"], v["count"]) for v in values] == [(1.0, "15 of 15"), (0.25, "6 of 24"), (0.0, "0 of 0")]
 
 
 def test_one_accuracy_curve_with_its_title() -> None:
@@ -166,6 +188,8 @@ def test_the_projection_scatter_selects_a_point_and_shows_the_digit_on_hover() -
     assert colour["legend"] is None and colour.get("title") is None  # side by side: one key above the charts
     assert colour["scale"]["domain"] == ["right", "wrong"] and "params" not in small
     assert [t["field"] for t in small["encoding"]["tooltip"]] == ["idx", "label", "read as"]
+    fitted = charts.projection_scatter(frame, "label", "true label", NAMES, size=240, fit_width=True).to_dict()
+    assert (fitted["width"], fitted["height"]) == ("container", 240)  # as wide as its column: never past it
 
 
 # ------------------------------------------------------------------------------------------------ toy data

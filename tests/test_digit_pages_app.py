@@ -60,6 +60,13 @@ def test_every_view_of_look_inside() -> None:
 
     at.segmented_control[0].set_value("Mistakes")
     rerun(at)
+    # predict, then check: the matrix shows once a guess is committed
+    assert "**Confusion matrix** — click a cell to see those digits." not in markdown(at)
+    next(r for r in at.radio if r.label == "Your guess").set_value("4")
+    rerun(at)  # a choice enables the button
+    next(b for b in at.button if b.label == "Commit my guess").click()
+    rerun(at)
+    assert "The largest cell off the diagonal of the confusion matrix below" in markdown(at)
     assert "**Confusion matrix** — click a cell to see those digits." in markdown(at)
     assert "**Accuracy per class**" in markdown(at) and "**The most confident mistakes**" in markdown(at)
 

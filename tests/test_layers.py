@@ -14,7 +14,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "playground"
 
-SHARED = {"paths", "text", "keyed_results", "torch_runtime", "catalog", "url_table", "tryouts", "glossary"}  # layer 1
+SHARED = {"paths", "text", "keyed_results", "torch_runtime", "catalog", "url_table", "tryouts", "glossary",
+          "predictions", "explainers"}  # layer 1
 FOUNDATIONS = SHARED | {"render", "engine2d", "toydata", "classroom", "training_driver"}  # layers 1-4
 LESSONS = FOUNDATIONS | {"tfplayground", "digits"}  # layers 1-6
 
@@ -29,6 +30,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "url_table": {"text"},
     "tryouts": set(),
     "glossary": set(),
+    "predictions": set(),
+    "explainers": set(),
     # 2: none of the three imports another, nor the records
     "render": set(),  # knows colours, not networks
     "engine2d": set(),  # NumPy and numba only

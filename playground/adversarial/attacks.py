@@ -248,17 +248,20 @@ def attack_one(model: nn.Module, image, label: int, eps: float, attack: str = "f
 
 
 def accuracy_vs_eps(model: nn.Module, images, labels: Labels, epsilons=DEFAULT_EPSILONS, attack: str = "fgsm",
-                    steps: int = 10, step_size: float | None = None, batch: int = 500) -> list[tuple[float, float]]:
+                    steps: int = 10, step_size: float | None = None, batch: int = 500,
+                    progress: Callable[[float], object] | None = None) -> list[tuple[float, float]]:
     """[(ε, accuracy on the attacked images)] for each ε, untargeted; ε = 0 is the clean accuracy, exactly.
 
     FGSM's direction sign(∇ₓ loss) does not depend on ε, so a batch costs one forward/backward pass for all
     the ε together, then one forward pass per ε > 0. PGD stops on each image once it is fooled (see pgd).
+    `progress(share)` is told the share done (0 to 1) after each batch and ε.
     """
     if attack not in ATTACKS:
         raise ValueError(f"unknown attack {attack!r}; known: {', '.join(ATTACKS)}")
     x_all = as_pixels(images)
     y_all = _labels(labels, len(x_all))
     correct = np.zeros(len(epsilons))
+    n_batches = max(1, -(-len(x_all) // batch))
     with _evaluating(model):
         for i in range(0, len(x_all), batch):
             x, y = x_all[i : i + batch], y_all[i : i + batch]
@@ -272,6 +275,8 @@ def accuracy_vs_eps(model: nn.Module, images, labels: Labels, epsilons=DEFAULT_E
                     adv = pgd(model, x, y, eps, steps, step_size, stop_when_fooled=True)
                 with torch.no_grad():
                     correct[j] += float((logits_from_pixels(model, adv).argmax(1) == y).sum())
+                if progress is not None:
+                    progress((i / batch * len(epsilons) + j + 1) / (n_batches * len(epsilons)))
     return [(float(eps), float(correct[j] / max(1, len(x_all)))) for j, eps in enumerate(epsilons)]
 
 

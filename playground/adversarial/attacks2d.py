@@ -18,6 +18,7 @@ import numpy as np
 from playground.engine2d import activations as act
 from playground.engine2d.features import feature_matrix, ordered
 from playground.engine2d.network import Network2D
+from playground.render.points import EXTENT
 from playground.tfplayground.run import PlaygroundRun
 from playground.tfplayground.settings import PlaygroundSettings
 
@@ -171,12 +172,103 @@ def nearest_to_boundary(step: Step2D) -> int | None:
     return int(np.argmin(step.margin_before)) if len(step.margin_before) else None
 
 
-def crossing_margins(step: Step2D) -> tuple[float, float] | None:
-    """(mean margin of the points that crossed, of the others) before the attack; None unless both exist."""
-    crossed = step.crossed
-    if not (crossed.any() and (~crossed).any()):
-        return None
-    return float(step.margin_before[crossed].mean()), float(step.margin_before[~crossed].mean())
+BAND_EDGES: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0)  # distance bands' lower edges; the last is open
+GRID_STEP = 0.04  # spacing of the grid the distance to the boundary is measured on (plane units)
+
+
+def boundary_distances(model: Model2D, points: np.ndarray, features=None, step: float = GRID_STEP,
+                       reach: float = max(EPSILONS_2D) + 0.5) -> np.ndarray:
+    """Each point's distance to the decision boundary, measured as ε is (L∞): the half-width of the smallest
+    square around the point that reaches a place the network reads as another class than the point. Found
+    on a grid of spacing `step` over the plane and `reach` beyond it, so to within about a step; inf when
+    the whole grid reads as the point's class. A point farther than ε cannot cross: its FGSM step stays
+    inside that square."""
+    from scipy.spatial import cKDTree
+
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    axis = np.arange(-EXTENT - reach, EXTENT + reach + step / 2, step)
+    gx, gy = np.meshgrid(axis, axis)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    grid_class, _ = predict_2d(model, grid, features)
+    own, _ = predict_2d(model, points, features)
+    distances = np.full(len(points), np.inf)
+    for cls in np.unique(own):
+        other = grid[grid_class != cls]
+        mine = own == cls
+        if len(other):
+            distances[mine] = cKDTree(other).query(points[mine], p=np.inf)[0]
+    return distances
+
+
+@dataclass(frozen=True)
+class Band:
+    """The points at one range of distances to the boundary, and how many of them crossed."""
+
+    low: float
+    high: float  # inf for the last band
+    points: int
+    crossed: int
+
+    @property
+    def share(self) -> float:
+        return self.crossed / self.points if self.points else float("nan")
+
+    @property
+    def label(self) -> str:
+        return f"{self.low:g} or more" if np.isinf(self.high) else f"{self.low:g}–{self.high:g}"
+
+
+def crossing_bands(step: Step2D, distances: np.ndarray, edges: tuple[float, ...] = BAND_EDGES) -> list[Band]:
+    """The points the network read correctly before the attack (the ones FGSM pushes towards the boundary),
+    in bands of distance to the boundary: how many are in each band and how many crossed."""
+    distances = np.asarray(distances, dtype=np.float64)
+    right = step.predicted_before == step.labels
+    bands = []
+    for low, high in zip(edges, (*edges[1:], np.inf), strict=True):
+        inside = right & (distances >= low) & (distances < high)
+        bands.append(Band(float(low), float(high), int(inside.sum()), int((inside & step.crossed).sum())))
+    return bands
+
+
+def nearer_cross_more(bands: list[Band]) -> bool:
+    """Whether the share that crossed never grows with the distance (over the bands with points) and some
+    crossed: the numbers show that points near the boundary fall first."""
+    shares = [b.share for b in bands if b.points]
+    return any(b.crossed for b in bands) and all(a >= b for a, b in zip(shares, shares[1:], strict=False))
+
+
+def bands_summary(bands: list[Band], step: Step2D, distances: np.ndarray) -> str:
+    """What the bands show, in words: only what the numbers say (Markdown)."""
+    with_points = [b for b in bands if b.points]
+    if not with_points:
+        return "The network reads no point correctly: there is nothing to push across."
+    if not any(b.crossed for b in bands):
+        return f"At ε = {step.eps:.2f} no point crossed."
+    near, far = with_points[0], with_points[-1]
+    parts = [f"Nearest band ({near.label} from the boundary): **{near.crossed} of {near.points}** crossed"]
+    if far is not near:
+        parts.append(f"farthest ({far.label}): **{far.crossed} of {far.points}**")
+    text = "; ".join(parts) + "."
+    if nearer_cross_more(bands) and near.share > far.share:
+        text += " The nearer the boundary a point was, the more likely it crossed."
+    right = step.predicted_before == step.labels
+    beyond = right & (np.asarray(distances) > step.eps + GRID_STEP)
+    if beyond.any():
+        text += (f" Of the {int(beyond.sum())} points farther than ε = {step.eps:.2f}, "
+                 f"{int((beyond & step.crossed).sum())} crossed.")
+    return text
+
+
+def state_key(run: PlaygroundRun, points: np.ndarray) -> tuple:
+    """What the distances to the boundary depend on: the network's weights and features, and the points (a
+    reset network at epoch 0 again, or new data, gives a new key)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for array in (run.network.params, run.network.alive, np.asarray(points, dtype=np.float64)):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(",".join(run.features).encode())
+    return ("2d", digest.hexdigest())
 
 
 def can_attack(run: PlaygroundRun) -> bool:

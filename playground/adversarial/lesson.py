@@ -1,6 +1,6 @@
-"""One learner's adversarial lesson (no Streamlit): the attack settings, the adversarially trained twin of
-their digit network (what it trains, its progress, when its run ends), the page's views, and curves computed
-from the current models (recomputed when a model changes)."""
+"""One learner's adversarial lesson (no Streamlit): the view, the attack settings and the attacked digit, the
+adversarially trained twin of their digit network (its settings, what it trains, its progress, when its run
+ends), and curves computed from the current models (recomputed when a model changes)."""
 
 from __future__ import annotations
 
@@ -42,12 +42,17 @@ class View(StrEnum):
 
 @dataclass
 class AdversarialLesson:
+    view: View = View.FOOL
     attack: str = "fgsm"  # "fgsm" or "pgd"
     eps: float = 0.1
     steps: int = 10
     target: int | None = None  # None: any wrong class; else "make it read as this class"
+    digit: int | None = None  # the attacked test digit's number; None: the first 7 of the test set
+    digit_picks: int = 0  # how many times a button chose the digit (the digit's widgets are renewed each time)
+    robust_attack: str = "fgsm"  # what the robust twin trains against, at robust_eps, for robust_epochs
+    robust_eps: float = 0.1
+    robust_epochs: int | None = None  # None: as many epochs as the learner's network
     robust: AdversarialTrainer | None = None  # the twin trained on adversarial examples
-    robust_config: AdversarialConfig = field(default_factory=AdversarialConfig)
     robust_of: int = 0  # id() of the digit trainer the twin copies
     training: bool = False
     run: TrainingRun = field(default_factory=TrainingRun)  # the robust twin's current training run
@@ -74,6 +79,11 @@ class AdversarialLesson:
         self.run = TrainingRun.starting(twin)
         return twin
 
+    def robust_epochs_for(self, trainer: DigitTrainer, top: int) -> int:
+        """The twin's epochs: the learner's choice, else as many as their network's, within 1..top."""
+        chosen = self.robust_epochs if self.robust_epochs is not None else trainer.config.epochs
+        return max(1, min(int(top), int(chosen)))
+
     def stop_robust(self) -> None:
         """The learner's Stop: the twin keeps what it learned, its run ends."""
         self.training = False
@@ -94,6 +104,13 @@ class AdversarialLesson:
     def robust_is_stale(self, trainer: object) -> bool:
         """Whether the twin copies another digit network than `trainer` (the learner trained a new one)."""
         return self.robust is not None and self.robust_of != id(trainer)
+
+    # ------------------------------------------------------------------------------ the attacked digit
+    def pick_digit(self, number: int | None) -> None:
+        """A button chose the test digit ('Give me a 7', 'Random digit'); None (no such digit) changes nothing."""
+        if number is not None:
+            self.digit = int(number)
+            self.digit_picks += 1
 
     # ---------------------------------------------------------------------------------- the 2D view
     def keep_chosen_point(self, step: Step2D) -> int | None:
@@ -119,3 +136,13 @@ def first_digit(labels: np.ndarray, digit: int = FIRST_DIGIT) -> int:
 def within_test_set(number: int, available: int) -> int:
     """A test digit's number kept within a test set of `available` digits (a link may name a larger one)."""
     return min(max(0, int(number)), available - 1)
+
+
+def next_digit_labelled(labels: np.ndarray, digit: int, after: int) -> int | None:
+    """The number of the next test digit labelled `digit` after number `after` (round to the start of the
+    test set after its end; the same one when it is the only one), or None when there is none: "give me a 7"."""
+    hits = np.flatnonzero(np.asarray(labels) == digit)
+    if not len(hits):
+        return None
+    later = hits[hits > after]
+    return int(later[0]) if len(later) else int(hits[0])

@@ -1,6 +1,6 @@
 """Pictures for the adversarial lesson: the 2D decision map with every point's FGSM step as an arrow, the
-ε-ball around a chosen point and the points that crossed the boundary; and a digit, its perturbation
-(magnified) and the adversarial digit side by side."""
+ε-ball around a chosen point and the points that crossed the boundary; a digit, its perturbation
+(magnified) and the adversarial digit side by side; and the gallery's cards."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from playground.adversarial.attacks2d import Step2D, linf_ball
 from playground.digits.pictures import ink_on_paper
-from playground.render.colors import class_rgb, diverging_rgb
+from playground.render.colors import FAINT_INK_HEX, INK_HEX, RIGHT_HEX, WRONG_HEX, class_rgb, diverging_rgb
 from playground.render.points import EXTENT
 from playground.tfplayground.frames import DENSITY, grid_features, output_rgb
 from playground.tfplayground.run import PlaygroundRun
@@ -71,3 +71,41 @@ def digit_triptych(original: np.ndarray, perturbation: np.ndarray, adversarial: 
     gap = np.full((28, 3, 3), 255, dtype=np.uint8)
     row = np.concatenate([tiles[0], gap, tiles[1], gap, tiles[2]], axis=1)
     return np.repeat(np.repeat(row, zoom, axis=0), zoom, axis=1)
+
+
+GALLERY_CARD = (236, 80)  # a gallery card's width and height in pixels
+_BAR = 100  # a probability of 100% as a bar's length: its label ("100%") still fits on the card
+
+
+def gallery_picture(images: np.ndarray, labels: np.ndarray, classes: np.ndarray, probs: np.ndarray,
+                    class_names: tuple[str, ...], ncols: int = 6) -> np.ndarray:
+    """The gallery's cards: each fooled digit with its true label under it, and the classes the network reads
+    in it now as bars (green for the true class, red otherwise) with their percentages, which always fit
+    on the card (a card is wide enough for a full bar and "100%")."""
+    from PIL import ImageFont
+
+    card_w, card_h = GALLERY_CARD
+    img = 56
+    n = len(images)
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, -(-n // ncols))
+    canvas = Image.new("RGB", (ncols * card_w, nrows * card_h), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=12)
+    for i in range(n):
+        r, c = divmod(i, ncols)
+        x0, y0 = c * card_w + 6, r * card_h + 4
+        label = int(labels[i])
+        canvas.paste(Image.fromarray(ink_on_paper(images[i])).resize((img, img), Image.NEAREST), (x0, y0))
+        right = int(classes[i][0]) == label
+        draw.rectangle([x0 - 2, y0 - 2, x0 + img + 1, y0 + img + 1], outline=RIGHT_HEX if right else WRONG_HEX, width=2)
+        draw.text((x0, y0 + img + 4), f"label {class_names[label][:6]}", fill=FAINT_INK_HEX, font=font)
+        for k in range(classes.shape[1]):
+            cls, p = int(classes[i][k]), float(probs[i][k])
+            by = y0 + 4 + k * 18
+            colour = RIGHT_HEX if cls == label else WRONG_HEX
+            bar_x = x0 + img + 34
+            draw.text((x0 + img + 8, by - 1), class_names[cls][:4], fill=INK_HEX, font=font)
+            draw.rectangle([bar_x, by, bar_x + max(1, int(_BAR * p)), by + 11], fill=colour)
+            draw.text((bar_x + int(_BAR * p) + 4, by - 1), f"{p:.0%}", fill=FAINT_INK_HEX, font=font)
+    return np.asarray(canvas)

@@ -23,6 +23,7 @@ from playground.keyed_results import KeyedResults
 from playground.training_driver import TrainingRun
 
 MAX_DRAWINGS = 100  # a learner's own drawings kept for training (each counts `repeats` times an epoch)
+TEACH_EPOCHS = 2  # 'Retrain with my drawings' trains this many more epochs
 
 DEFAULT_SPECS = {
     "mlp": ModelSpec(kind="mlp", hidden=(256,)),
@@ -123,6 +124,16 @@ class DigitLesson:
 
     def choose_kind(self, kind: str) -> None:
         self.spec, self.config = DEFAULT_SPECS[kind], replace(DEFAULT_CONFIGS[kind], seed=self.config.seed)
+
+    def set_up(self, source: str, spec: ModelSpec, config: TrainConfig) -> None:
+        """A 'Try this' set-up: these data and settings (the seed among them). The network is kept only if
+        it is this set-up's own (same data, network and training, never trained past its epochs);
+        otherwise it is forgotten, so the next training starts the experiment afresh."""
+        self.source, self.spec, self.config = source, spec, config
+        t = self.trainer
+        if t is None or (self.trained_on, t.spec, t.config) != (source, spec, config):
+            self.forget_model()
+        self.training = False
 
     # ------------------------------------------------------------------ the learner's drawings
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -312,6 +313,19 @@ def how_to_get(kind: str) -> str:
     ways.append(f"run `python -m playground.digits fetch {kind}`")
     ways.append(f"place the four IDX files in datasets/{kind}/ (or in a folder named by ${env_var})")
     return "; or ".join(ways)
+
+
+def missing_sources_note(missing: Sequence[SourceInfo], own_machine: bool) -> str:
+    """One line (Markdown) about the sources that cannot be loaded. On the learner's own machine (no class
+    server: the learner is its administrator) it says how to get each; in a class, a learner never sees a
+    command: the instructor looks after the server's data."""
+    if not missing:
+        return ""
+    if own_machine:
+        return "Not on this machine: " + "; ".join(f"**{s.name}** — {s.detail}" for s in missing)
+    names = " and ".join(f"**{s.name}**" for s in missing)
+    one = len(missing) == 1
+    return f"{names} {'is' if one else 'are'} not on this server: ask your instructor if you need {'it' if one else 'them'}."
 
 
 def available_sources() -> list[SourceInfo]:

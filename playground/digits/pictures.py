@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
 from playground.render.colors import FAINT_INK_HEX, INK_HEX, RIGHT_HEX, WRONG_HEX
@@ -26,14 +29,18 @@ def ink_on_paper(images: np.ndarray) -> np.ndarray:
     return (255 - np.asarray(images, dtype=np.uint8)).astype(np.uint8)
 
 
-def digit_picture(image: np.ndarray, scale: int) -> np.ndarray:
-    """One 28×28 digit as a learner writes it (dark ink on white), enlarged by `scale`."""
-    return upscale(ink_on_paper(image), scale)
+def digit_picture(image: np.ndarray, scale: int, paper: bool = True) -> np.ndarray:
+    """One 28×28 digit enlarged by `scale`: as a learner writes it (dark ink on white), or with
+    paper=False as MNIST stores it and the network gets it (white ink on black, like the drawing pad)."""
+    return upscale(ink_on_paper(image) if paper else np.asarray(image, dtype=np.uint8), scale)
 
 
-def digit_sheet(images: np.ndarray, ncols: int, scale: int = 2) -> np.ndarray:
-    """Digits (n, 28, 28) in rows of `ncols`, dark ink on white, 2 pixels apart, enlarged by `scale`."""
-    return upscale(image_grid(ink_on_paper(images), ncols=ncols, pad=2), scale)
+def digit_sheet(images: np.ndarray, ncols: int, scale: int = 2, paper: bool = True) -> np.ndarray:
+    """Digits (n, 28, 28) in rows of `ncols`, 2 pixels apart, enlarged by `scale`: dark ink on white, or
+    white ink on black with paper=False (then on a black sheet)."""
+    if paper:
+        return upscale(image_grid(ink_on_paper(images), ncols=ncols, pad=2), scale)
+    return upscale(image_grid(np.asarray(images, dtype=np.uint8), ncols=ncols, pad=2, background=0), scale)
 
 
 def samples_per_class(
@@ -92,12 +99,52 @@ def vector_strip(values: np.ndarray, cell: int = 10, per_row: int = 64) -> np.nd
     return upscale(rgb, cell)
 
 
-def layer_picture(values: np.ndarray, map_side: int, cells: tuple[int, int]) -> np.ndarray:
+LABEL_FONT_SIZE = 12  # class names and percentages written into pictures
+
+
+def _label_font():
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size=LABEL_FONT_SIZE)
+
+
+def class_strip(values: np.ndarray, class_names: Sequence[str], cell: int = 24) -> np.ndarray:
+    """One number per class (the logits) as a row of cells, blue for positive and orange for negative
+    (scaled by the largest |value|), each class's name written under its cell. A cell is `cell` pixels
+    high and wide, wider if a name needs it."""
+    from PIL import Image, ImageDraw
+
+    from playground.render.colors import INK_HEX, diverging_rgb
+
+    v = np.asarray(values, dtype=np.float64).ravel()
+    names = [str(n) for n in class_names]
+    if len(names) != len(v):
+        raise ValueError(f"{len(v)} values for {len(names)} classes")
+    font = _label_font()
+    width = max(cell, max((int(np.ceil(font.getlength(n))) for n in names), default=0) + 6)
+    gap, label_h = 2, LABEL_FONT_SIZE + 6
+    peak = np.abs(v).max() or 1.0
+    rgb = diverging_rgb(v / peak).reshape(len(v), 3)
+    picture = np.full((cell + label_h, len(v) * (width + gap) - gap, 3), 255, dtype=np.uint8)
+    for i, colour in enumerate(rgb):
+        picture[:cell, i * (width + gap) : i * (width + gap) + width] = colour
+    canvas = Image.fromarray(picture)
+    draw = ImageDraw.Draw(canvas)
+    for i, name in enumerate(names):
+        draw.text((i * (width + gap) + width / 2, cell + 3), name, fill=INK_HEX, font=font, anchor="mt")
+    return np.asarray(canvas)
+
+
+def layer_picture(values: np.ndarray, map_side: int, cells: tuple[int, int],
+                  class_names: Sequence[str] | None = None) -> np.ndarray:
     """One layer's output for one digit. Feature maps (c, h, w): up to 16 a row, each enlarged to about
     `map_side` pixels. A vector (n,): a strip of cells `cells[0]` pixels wide for up to 64 numbers,
-    `cells[1]` for more."""
+    `cells[1]` for more; one number per class (the logits, when `class_names` are given): cells twice
+    `cells[0]` with the classes' names under them."""
     if values.ndim == 3:
         return maps_grid(values, ncols=min(16, values.shape[0]), scale=max(1, map_side // values.shape[1]))
+    if class_names is not None and len(class_names) == values.shape[0]:
+        return class_strip(values, class_names, cell=2 * cells[0])
     return vector_strip(values, cell=cells[0] if values.shape[0] <= 64 else cells[1])
 
 
@@ -110,21 +157,49 @@ def first_layer_picture(weights: np.ndarray) -> np.ndarray:
     return weights_grid(weights[:FIRST_LAYER_SHOWN], ncols=16, scale=2 if weights.shape[1] == 28 else 8)
 
 
-def prediction_cards(images: np.ndarray, labels: np.ndarray, classes: np.ndarray, probs: np.ndarray,
-                     class_names: tuple[str, ...], ncols: int = 6) -> np.ndarray:
-    """ConvNetJS's test predictions: each digit with its top-3 classes as bars, green when the bar is the
-    true class, red otherwise (so a wrong first guess shows red on top)."""
-    from PIL import Image, ImageDraw, ImageFont
+CARD_WIDTH, CARD_HEIGHT, CARD_DIGIT = 200, 64, 56  # a prediction card and its digit, in pixels
+CARD_MARGIN = 4  # around the digit, and on the card's right (the percentages end there)
 
-    card_w, card_h, img = 200, 64, 56
+
+@dataclass(frozen=True)
+class CardLayout:
+    """Where a prediction card's parts go (x in pixels from the card's left): the class name, the bar
+    (at most `bar_width` long) and the percentage, right-aligned at `percent_right`, so "100%" fits."""
+
+    name_x: int
+    bar_x: int
+    bar_width: int
+    percent_right: int
+
+
+def card_layout(class_names: Sequence[str]) -> CardLayout:
+    font = _label_font()
+    name_x = CARD_MARGIN + CARD_DIGIT + 6
+    name_w = max(int(np.ceil(font.getlength(str(n)[:4]))) for n in class_names)
+    bar_x = name_x + name_w + 5
+    percent_right = CARD_WIDTH - CARD_MARGIN
+    bar_width = percent_right - int(np.ceil(font.getlength("100%"))) - 4 - bar_x
+    return CardLayout(name_x, bar_x, bar_width, percent_right)
+
+
+def prediction_cards(images: np.ndarray, labels: np.ndarray, classes: np.ndarray, probs: np.ndarray,
+                     class_names: Sequence[str], ncols: int = 6) -> np.ndarray:
+    """ConvNetJS's test predictions: each digit with its top-3 classes as bars, green when the bar is the
+    true class, red otherwise (so a wrong first guess shows red on top). Each card is CARD_WIDTH wide; its
+    percentages end inside it (card_layout)."""
+    from PIL import Image, ImageDraw
+
+    layout = card_layout(class_names)
+    font = _label_font()
+    img = CARD_DIGIT
     n = len(images)
     nrows = max(1, -(-n // ncols))
-    canvas = Image.new("RGB", (ncols * card_w, nrows * card_h), (255, 255, 255))
+    canvas = Image.new("RGB", (ncols * CARD_WIDTH, nrows * CARD_HEIGHT), (255, 255, 255))
     draw = ImageDraw.Draw(canvas)
-    font = ImageFont.load_default(size=12)
     for i in range(n):
         r, c = divmod(i, ncols)
-        x0, y0 = c * card_w + 4, r * card_h + 4
+        left, y0 = c * CARD_WIDTH, r * CARD_HEIGHT + CARD_MARGIN
+        x0 = left + CARD_MARGIN
         digit = Image.fromarray(ink_on_paper(images[i])).resize((img, img), Image.NEAREST)
         canvas.paste(digit, (x0, y0))
         right = int(classes[i][0]) == int(labels[i])
@@ -133,7 +208,8 @@ def prediction_cards(images: np.ndarray, labels: np.ndarray, classes: np.ndarray
             cls, p = int(classes[i][k]), float(probs[i][k])
             by = y0 + 4 + k * 17
             colour = RIGHT_HEX if cls == int(labels[i]) else WRONG_HEX
-            draw.rectangle([x0 + img + 34, by, x0 + img + 34 + int(90 * p), by + 11], fill=colour)
-            draw.text((x0 + img + 6, by - 1), class_names[cls][:4], fill=INK_HEX, font=font)
-            draw.text((x0 + img + 38 + int(90 * p), by - 1), f"{p:.0%}", fill=FAINT_INK_HEX, font=font)
+            bar = max(1, round(layout.bar_width * min(max(p, 0.0), 1.0)))
+            draw.rectangle([left + layout.bar_x, by, left + layout.bar_x + bar - 1, by + 11], fill=colour)
+            draw.text((left + layout.name_x, by - 1), str(class_names[cls])[:4], fill=INK_HEX, font=font)
+            draw.text((left + layout.percent_right, by - 1), f"{p:.0%}", fill=FAINT_INK_HEX, font=font, anchor="ra")
     return np.asarray(canvas)

@@ -1,6 +1,7 @@
-"""One learner's embeddings lesson (no Streamlit): which network, points and layer; the page's views; the
-projections in progress (a t-SNE that can pause and go on, a few iterations per picture); the selected
-point; the recorder of training snapshots (its start, its progress, when its run ends)."""
+"""One learner's embeddings lesson (no Streamlit): the view, which network, points and layer, the projection
+and its colours, the recording's settings; the projections in progress (a t-SNE that can pause and go on, a
+few iterations per picture); the selected point; the recorder of training snapshots (its start, its
+progress, when its run ends)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,12 @@ class View(StrEnum):
 
 @dataclass
 class EmbeddingLesson:
+    view: View = View.PROJECT
     source: str = "digits"  # "digits" (the MNIST lesson's network) or "playground" (the 2D network)
     n_points: int = 1000
     layer: str | int | None = None
     method: str = "pca"  # "pca", "tsne" or "umap"
+    colour_by: str = "true label"  # one of scatter.COLOUR_FIELDS
     perplexity: float = 30.0
     learning_rate: float | str = "auto"
     n_iter: int = 1000
@@ -45,6 +48,8 @@ class EmbeddingLesson:
     tsne_key: tuple = ()
     tsne_running: bool = False
     selected: int | None = None  # index into the shown points
+    record_epochs: int = 2  # across training: how many epochs the recorder trains (a class may allow fewer)
+    snapshots_per_epoch: int = 4  # one of recording.PER_EPOCH_CHOICES
     snapshots: TrainingSnapshots | None = None
     recorder: DigitTrainer | None = None  # the trainer that records snapshots
     recording: bool = False

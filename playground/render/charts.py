@@ -16,6 +16,7 @@ from playground.render.colors import (
     NEGATIVE_HEX,
     NEUTRAL_HEX,
     POSITIVE_HEX,
+    RIGHT_HEX,
     TEST_OUTLINE_HEX,
     TRAIN_OUTLINE_HEX,
     WRONG_HEX,
@@ -91,8 +92,9 @@ def training_curves(history: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 @lru_cache(maxsize=1)
 def _training_curves_spec() -> dict:
     """training_curves' spec, built once through Altair (which checks it against the schema)."""
+    # the key above the panels: beside them it would run past the page's edge at 1280 pixels
     colour = alt.Color("set:N", scale=alt.Scale(domain=["training", "test"], range=[MUTED_HEX, POSITIVE_HEX]),
-                       title=None)
+                       title=None, legend=alt.Legend(orient="top"))
 
     def panel(metric: str, title: str) -> alt.Chart:
         hover = alt.selection_point(name=f"hover_{metric}", fields=["epoch"], nearest=True, on="pointerover",
@@ -125,13 +127,45 @@ def _without_data(spec: object) -> object:
 # ------------------------------------------------------------------------------ adversarial examples
 
 
+# each curve's colour is the network it measures, its dash the attack: one legend shows both
+CURVE_COLOURS = {"your network": POSITIVE_HEX, "robust twin": RIGHT_HEX, "reference": MUTED_HEX}
+CURVE_DASHES = {"fgsm": [1, 0], "pgd": [7, 4], "reference": [2, 3]}  # solid, dashed, dotted
+
+
 def accuracy_curves(rows: list[dict]) -> alt.Chart:
-    """Accuracy against ε, one line per curve (rows: curve, kind, eps, accuracy), dashed by kind."""
-    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+    """Accuracy against ε, one line per curve (rows: curve, model, kind, eps, accuracy): coloured by the
+    network measured (your network blue, the robust twin green, the reference grey) and dashed by the attack
+    (FGSM solid, PGD dashed, the reference dotted). Colour and dash encode the curve alike, so Vega-Lite
+    draws one legend whose marks show both."""
+    frame = pd.DataFrame(rows)
+    styles = frame.drop_duplicates("curve")
+    names = list(styles["curve"])
+    legend = alt.Legend(title=None, orient="bottom", direction="vertical", symbolType="stroke",
+                        symbolStrokeWidth=2.5, symbolSize=500, labelLimit=400)
+    colour = alt.Scale(domain=names, range=[CURVE_COLOURS.get(m, INK_HEX) for m in styles["model"]])
+    dash = alt.Scale(domain=names, range=[CURVE_DASHES.get(k, [1, 0]) for k in styles["kind"]])
+    return alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("eps:Q", title="ε"), y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        color=alt.Color("curve:N", title=None), strokeDash=alt.StrokeDash("kind:N", title=None),
+        color=alt.Color("curve:N", scale=colour, legend=legend),
+        strokeDash=alt.StrokeDash("curve:N", scale=dash, legend=legend),
         tooltip=["curve", alt.Tooltip("eps:Q", format=".2f"), alt.Tooltip("accuracy:Q", format=".1%")],
     ).properties(height=320)
+
+
+def crossed_by_distance(bands: list[str], points: list[int], crossed: list[int], eps: float) -> alt.LayerChart:
+    """The 2D attack's evidence: for each band of distance to the boundary (nearest first), the share of its
+    points that crossed at ε, as red bars (the crossed arrows' colour), each labelled "crossed of points"."""
+    frame = pd.DataFrame({"distance": bands, "points": points, "crossed": crossed})
+    frame["share"] = np.where(frame["points"] > 0, frame["crossed"] / frame["points"].clip(lower=1), 0.0)
+    frame["count"] = [f"{c} of {n}" for c, n in zip(crossed, points, strict=True)]
+    base = alt.Chart(frame).encode(
+        x=alt.X("distance:N", sort=list(bands), title="distance to the boundary", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title="crossed"),
+        tooltip=["distance", "points", "crossed", alt.Tooltip("share:Q", format=".0%")],
+    )
+    bars = base.mark_bar(color=WRONG_HEX)
+    counts = base.mark_text(dy=-7, color=INK_HEX, fontSize=11).encode(text="count:N")
+    return (bars + counts).properties(height=220, title=f"Share of the points that crossed at ε = {eps:.2f}")
 
 
 def accuracy_curve(curve: list[tuple[float, float]], title: str, height: int = 260) -> alt.Chart:
@@ -178,10 +212,13 @@ def projection_colours(field: str, class_names: tuple[str, ...]) -> tuple[list[s
 
 
 def projection_scatter(frame: pd.DataFrame, field: str, legend_title: str | None, class_names: tuple[str, ...],
-                       title: str = "", size: int = 520, selectable: bool = True) -> alt.Chart:
+                       title: str = "", size: int = 520, selectable: bool = True,
+                       fit_width: bool = False) -> alt.Chart:
     """Projected points (columns x, y, idx, label, read as, right, and optionally image: a digit's picture
     on hover) coloured by `field` (right/wrong needs no legend title); a click selects a point ("pick") when
-    `selectable`. Charts smaller than 400 px have no legend (side by side, they share one key above them)."""
+    `selectable`. `size` pixels square, or with `fit_width` `size` high and as wide as its container (side by
+    side, so that a row of panels never spills past the page). Charts smaller than 400 px have no legend (side
+    by side, they share one key above them)."""
     domain, colours = projection_colours(field, class_names)
     legend = None if size < 400 else alt.Legend()
     colour = alt.Color(f"{field}:N", scale=alt.Scale(domain=domain, range=colours),
@@ -189,7 +226,7 @@ def projection_scatter(frame: pd.DataFrame, field: str, legend_title: str | None
     tooltip = ["idx:Q", "label:N", "read as:N"] + (["image:N"] if "image" in frame.columns else [])
     chart = alt.Chart(frame).mark_circle(size=28, opacity=0.85).encode(
         x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), color=colour, tooltip=tooltip,
-    ).properties(width=size, height=size, title=title)
+    ).properties(width="container" if fit_width else size, height=size, title=title)
     if selectable:
         chart = chart.add_params(alt.selection_point(name="pick", fields=["idx"], on="click"))
     return chart
@@ -231,10 +268,14 @@ def chosen_cell(selection: dict | None) -> tuple[int, int] | None:
 
 
 def class_accuracy_chart(accuracy: np.ndarray, class_names: tuple[str, ...]) -> alt.Chart:
-    """Accuracy per class as horizontal bars on a 0–100% axis, classes in their order."""
+    """Accuracy per class as horizontal bars on a 0–100% axis (exactly: no bar runs past 100%), classes in
+    their order, every class named (the axis would otherwise drop labels it finds too close together)."""
     names = list(class_names)
-    frame = pd.DataFrame({"class": names, "accuracy": np.asarray(accuracy, dtype=float)})
+    frame = pd.DataFrame({"class": names, "accuracy": np.clip(np.asarray(accuracy, dtype=float), 0.0, 1.0)})
     return alt.Chart(frame).mark_bar(color=POSITIVE_HEX).encode(
-        x=alt.X("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        y=alt.Y("class:N", sort=names), tooltip=["class", alt.Tooltip("accuracy:Q", format=".1%")],
+        x=alt.X("accuracy:Q", scale=alt.Scale(domain=[0, 1], nice=False, clamp=True),
+                axis=alt.Axis(format="%", values=[0, 0.2, 0.4, 0.6, 0.8, 1.0])),
+        y=alt.Y("class:N", sort=names, title="class",
+                axis=alt.Axis(labelOverlap=False, labelLimit=120, labelPadding=4)),
+        tooltip=["class", alt.Tooltip("accuracy:Q", format=".1%")],
     ).properties(height=260)

@@ -7,6 +7,8 @@
 - training: the one training driver, run for this session
 - access: the class's configuration, signing in and out, the class's database
 - challenges: a lesson's challenge panel and submissions
+- predict: 'predict, then check' questions (the learner commits to a guess before the answer shows)
+- saved: this learner's work kept across reloads (restored, kept after changes), the digit network's files
 """
 
 from playground.ui.access import (
@@ -18,7 +20,7 @@ from playground.ui.access import (
     try_password,
     write_pending_cookie,
 )
-from playground.ui.challenges import challenge_panel
+from playground.ui.challenges import challenge_panel, record_lesson_open
 from playground.ui.components import (
     dataset_picker,
     digit_pad,
@@ -34,10 +36,12 @@ from playground.ui.page import (
     lesson_header,
     lesson_link,
     lesson_link_target,
+    looking_at,
     shared_sidebar,
     show_seed,
     try_this,
 )
+from playground.ui.predict import lesson_guesses, predict_then_check
 from playground.ui.resources import (
     dataset_thumbnail_png,
     digit_data,
@@ -47,6 +51,7 @@ from playground.ui.resources import (
     thumbnails_ready,
     toy_dataset,
 )
+from playground.ui.saved import network_files as digit_network_files
 from playground.ui.state import (
     adversarial_lesson,
     digit_lesson,
@@ -63,10 +68,12 @@ from playground.ui.training import require_digit_model, train
 
 __all__ = [
     "access_sidebar", "adversarial_lesson", "busy_notice", "challenge_panel", "class_config", "current_role",
-    "dataset_picker", "dataset_thumbnail_png", "digit_data", "digit_lesson", "digit_pad", "digit_sources",
+    "dataset_picker", "dataset_thumbnail_png", "digit_data", "digit_lesson", "digit_network_files", "digit_pad",
+    "digit_sources",
     "digit_tensors", "embedding_lesson", "existing_playground_lesson", "frame_pump", "friendly_errors",
-    "lesson_card", "lesson_header", "lesson_link", "lesson_link_target", "lesson_state", "live_image",
-    "network_view", "playground_lesson", "renew_settings_widgets", "require_digit_model", "rerun_requested",
+    "lesson_card", "lesson_header", "lesson_link", "lesson_link_target", "looking_at", "lesson_state", "live_image",
+    "lesson_guesses", "network_view", "playground_lesson", "predict_then_check", "record_lesson_open", "renew_settings_widgets", "require_digit_model",
+    "rerun_requested",
     "session_id", "settings_key", "shared_sidebar", "show_seed", "signed_in_role", "start_background_work",
     "submissions_engine", "thumbnails_ready", "toy_dataset", "train", "try_password", "try_this", "widget_key",
     "write_pending_cookie",

@@ -78,7 +78,10 @@ def friendly_errors(what: str) -> Iterator[None]:
 def lesson_header(lesson_key: str, intro: str | None = None, notices: list[str] | tuple[str, ...] = ()) -> None:
     """The page title, its one-line summary (or a longer introduction), and under them what a link's
     values could not be used for (each notice already Markdown-safe)."""
+    from playground.ui.challenges import record_lesson_open
+
     lesson = catalog.lesson_by_key(lesson_key)
+    record_lesson_open(lesson_key)  # on a class server: the board's progress table
     st.title(lesson.title)
     st.markdown(intro or lesson.summary)
     for notice in notices:
@@ -134,6 +137,12 @@ def try_this(tryouts: Sequence[Tryout[L]], lesson: L, lesson_key: str,
             if tryout.set_up is not None:
                 button.button("Set this up", key=widget_key(lesson_key, f"tryout:{tryout.key}"),
                               on_click=set_up, args=(tryout,), width="stretch")
+
+
+def looking_at(text: str) -> None:
+    """A panel's "What am I looking at?": a small button that opens a short explanation of the panel."""
+    with st.popover("What am I looking at?", icon=":material/help:", type="tertiary"):
+        st.markdown(text)
 
 
 def busy_notice(players: int) -> None:
