@@ -147,6 +147,19 @@ class LessonPage:
         expect(box.get_by_role("button", name="Commit my guess")).to_have_count(0, timeout=timeout)
         return box
 
+    def quick_adversarial(self, network_caption: re.Pattern[str]) -> LessonPage:
+        """The adversarial lesson with a quick digit network (one epoch of the default MLP), its 'Fool one
+        digit' question answered once at ε = 0.11 and ε back at 0.10: the view then shows each attack at once
+        (tests/test_browser_help_lessons.py tests the question itself)."""
+        self.open("adversarial")
+        self.quick_model()
+        self.caption_matching(network_caption)
+        self.nudge("one-eps", "ArrowRight")
+        self.commit_guess("fool-", "3")
+        self.nudge("one-eps", "ArrowLeft")
+        expect(self.button("Predict the next attack")).to_be_visible()
+        return self
+
     def set_number(self, label: str, value: int) -> None:
         box = self.page.get_by_label(label, exact=True)
         if box.input_value() == str(value):

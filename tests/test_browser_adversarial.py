@@ -22,21 +22,8 @@ NETWORK = re.compile(r"^Your network: MLP 784 → 256 → 10, 1\.00 epochs, test
 
 @pytest.fixture
 def lp(app_server, page) -> LessonPage:
-    """The lesson with a quick digit network (one epoch of the default MLP)."""
-    lesson = LessonPage(page, app_server.url, "adversarial").open("adversarial")
-    lesson.quick_model()
-    lesson.caption_matching(NETWORK)
-    predicted_once(lesson)
-    return lesson
-
-
-def predicted_once(lp: LessonPage) -> None:
-    """Answer 'Fool one digit''s 'predict, then check' once, at ε = 0.11, and come back to ε = 0.10: the view
-    then shows each attack at once, as before the question (tests/test_browser_help_lessons.py tests it)."""
-    lp.nudge("one-eps", "ArrowRight")
-    lp.commit_guess("fool-", "3")
-    lp.nudge("one-eps", "ArrowLeft")
-    expect(lp.button("Predict the next attack")).to_be_visible()
+    """The lesson with a quick digit network, its 'predict, then check' answered once."""
+    return LessonPage(page, app_server.url, "adversarial").quick_adversarial(NETWORK)
 
 
 def verdict(lp: LessonPage):
