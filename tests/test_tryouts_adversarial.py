@@ -20,31 +20,23 @@ from playground.adversarial.lesson import (
 )
 from playground.adversarial.tryouts import TRYOUTS
 from playground.classroom.server_load import TrainingSlots
-from playground.digits import mnist
-from playground.digits.lesson import DEFAULT_CONFIGS, DEFAULT_SPECS, DigitLesson
+from playground.digits.lesson import DEFAULT_CONFIGS, DEFAULT_SPECS
 from playground.digits.training import DigitTensors, DigitTrainer
 from playground.training_driver import Outcome, TrainingLimits, run_training
 from playground.tryouts import by_key
+from tests.digit_networks import mnist5k_tensors, quick_network, trained
 
 EPS_GRID = np.round(np.arange(0.0, MAX_EPS + 1e-9, 0.01), 2)  # the ε slider's stops
 
 
 @pytest.fixture(scope="module")
 def data() -> DigitTensors:
-    d = mnist.load_source("mnist5k")
-    return DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
-
-
-def trained(trainer: DigitTrainer) -> DigitTrainer:
-    while not trainer.finished:
-        trainer.train_slice(5.0)
-    return trainer
+    return mnist5k_tensors()
 
 
 @pytest.fixture(scope="module")
-def quick(data) -> DigitTrainer:
-    """The page's 'Train a quick network here': one epoch of the default network (the MLP)."""
-    return trained(DigitLesson().quick_trainer(data))
+def quick() -> DigitTrainer:
+    return quick_network()
 
 
 def set_up(key: str) -> AdversarialLesson:

@@ -15,8 +15,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from playground.classroom.server_load import TrainingSlots
-from playground.digits import mnist
-from playground.digits.lesson import DEFAULT_CONFIGS, DEFAULT_SPECS, DigitLesson
+from playground.digits.lesson import DEFAULT_CONFIGS, DEFAULT_SPECS
 from playground.digits.training import DigitTensors, DigitTrainer
 from playground.embeddings import data as ed
 from playground.embeddings import recording
@@ -26,26 +25,19 @@ from playground.embeddings.projections import TSNE
 from playground.embeddings.tryouts import TRYOUTS
 from playground.training_driver import Outcome, TrainingLimits, run_training
 from playground.tryouts import by_key
+from tests.digit_networks import mnist5k_tensors, quick_network, trained
 
 SEED = 0  # the page's seed for the sample and the projections
 
 
 @pytest.fixture(scope="module")
 def data() -> DigitTensors:
-    d = mnist.load_source("mnist5k")
-    return DigitTensors.from_arrays(d.train_images, d.train_labels, d.test_images, d.test_labels)
-
-
-def trained(trainer: DigitTrainer) -> DigitTrainer:
-    while not trainer.finished:
-        trainer.train_slice(5.0)
-    return trainer
+    return mnist5k_tensors()
 
 
 @pytest.fixture(scope="module")
-def quick(data) -> DigitTrainer:
-    """The page's 'Train a quick network here': one epoch of the default network (the MLP)."""
-    return trained(DigitLesson().quick_trainer(data))
+def quick() -> DigitTrainer:
+    return quick_network()
 
 
 def set_up(key: str) -> EmbeddingLesson:
