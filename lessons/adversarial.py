@@ -77,13 +77,9 @@ ui.lesson_header(
 )
 ui.try_this(TRYOUTS, lesson, LESSON)
 
-with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center", gap="xsmall",
-                  key=KEY("view-heading")):  # one row at 1280 pixels too
-    view = st.segmented_control("View", list(View), default=lesson.view, key=SKEY("view"),
-                                label_visibility="collapsed")
-    if view is not None:
-        lesson.view = View(view)
-        ui.looking_at(with_terms(lesson.view))
+view = ui.view_row(View, lesson.view, KEY("view-heading"), SKEY("view"), with_terms)
+if view is not None:
+    lesson.view = view
 
 
 def attack_settings(prefix: str, show_target: bool = True) -> None:

@@ -65,13 +65,9 @@ c1, c2, c3 = st.columns([1.4, 1, 1])
 options = ["digits", "playground"]
 lesson.source = c1.radio("Network", options, index=options.index(lesson.source), horizontal=True, key=SKEY("source"),
                          format_func={"digits": "Your digit network", "playground": "Your 2D Playground network"}.get)
-with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center", gap="xsmall",
-                  key=KEY("view-heading")):  # one row at 1280 pixels too
-    view = st.segmented_control("View", list(View), default=lesson.view, key=SKEY("view"),
-                                label_visibility="collapsed")
-    if view is not None:
-        lesson.view = View(view)
-        ui.looking_at(with_terms(lesson.view))
+view = ui.view_row(View, lesson.view, KEY("view-heading"), SKEY("view"), with_terms)
+if view is not None:
+    lesson.view = view
 
 if lesson.source == "digits":
     ui.require_digit_model(digits)

@@ -159,11 +159,6 @@ def predictions() -> None:
 
 
 SHOW = {View.ONE_DIGIT: one_digit, View.UNITS: units, View.MISTAKES: mistakes, View.PREDICTIONS: predictions}
-with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center", gap="xsmall",
-                  key=KEY("view-heading")):  # one row at 1280 pixels too
-    view = st.segmented_control("View", list(View), default=View.ONE_DIGIT, key=KEY("inside-view"),
-                                label_visibility="collapsed")
-    if view:
-        ui.looking_at(with_terms(View(view)))
-if view:
-    SHOW[View(view)]()
+view = ui.view_row(View, View.ONE_DIGIT, KEY("view-heading"), KEY("inside-view"), with_terms)
+if view is not None:
+    SHOW[view]()

@@ -40,6 +40,7 @@ from playground.ui.page import (
     shared_sidebar,
     show_seed,
     try_this,
+    view_row,
 )
 from playground.ui.predict import lesson_guesses, predict_then_check
 from playground.ui.resources import (
@@ -75,6 +76,6 @@ __all__ = [
     "lesson_guesses", "network_view", "playground_lesson", "predict_then_check", "record_lesson_open", "renew_settings_widgets", "require_digit_model",
     "rerun_requested",
     "session_id", "settings_key", "shared_sidebar", "show_seed", "signed_in_role", "start_background_work",
-    "submissions_engine", "thumbnails_ready", "toy_dataset", "train", "try_password", "try_this", "widget_key",
+    "submissions_engine", "thumbnails_ready", "toy_dataset", "train", "try_password", "try_this", "view_row", "widget_key",
     "write_pending_cookie",
 ]

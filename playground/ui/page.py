@@ -3,6 +3,7 @@ and cards to other lessons, 'Try this' lists, and a clear message instead of a t
 
 from __future__ import annotations
 
+import enum
 import logging
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +19,7 @@ from playground.ui.resources import thumbnail_png
 from playground.ui.state import SEED_SLOT, renew_settings_widgets, reset_lesson, widget_key
 
 L = TypeVar("L")
+V = TypeVar("V", bound=enum.Enum)
 
 log = logging.getLogger("neural_playground")
 
@@ -143,6 +145,20 @@ def looking_at(text: str) -> None:
     """A panel's "What am I looking at?": a small button that opens a short explanation of the panel."""
     with st.popover("What am I looking at?", icon=":material/help:", type="tertiary"):
         st.markdown(text)
+
+
+def view_row(views: type[V], default: V, row_key: str, widget_key: str, explain: Callable[[V], str]) -> V | None:
+    """A lesson's view chooser and, beside it, the chosen view's "What am I looking at?", in one row (one row
+    at 1280 pixels too). Returns the chosen view (None when the learner unselects it)."""
+    with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center",
+                      gap="xsmall", key=row_key):
+        view = st.segmented_control("View", list(views), default=default, key=widget_key,
+                                    label_visibility="collapsed")
+        if view is None:
+            return None
+        chosen = views(view)
+        looking_at(explain(chosen))
+        return chosen
 
 
 def busy_notice(players: int) -> None:
