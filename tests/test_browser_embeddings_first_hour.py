@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from harness.app_server import AppServer
 from harness.browser import page_errors, screenshot
 from harness.lesson_page import LessonPage
 
@@ -27,6 +28,18 @@ def lp(app_server, page) -> LessonPage:
     lesson.quick_model()
     lesson.caption_matching(r"^MLP 784 → 256 → 10, 1\.00 epochs · 1,000 test digits$")
     return lesson
+
+
+@pytest.fixture(scope="module")
+def fresh_server():
+    """A server of its own: the session's server has already run a UMAP (another test file), so there
+    the next one is quick and says nothing; the message is for the first UMAP on a server."""
+    server = AppServer()
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
 
 
 def charts(lp: LessonPage):
@@ -91,8 +104,9 @@ def test_the_projection_fits_its_column(lp: LessonPage, width: int, height: int)
     screenshot(lp.page, f"embeddings-first-hour-project-{width}x{height}")
 
 
-def test_umap_says_what_it_is_doing(lp: LessonPage) -> None:
-    page = lp.page
+def test_umap_says_what_it_is_doing(fresh_server, page) -> None:
+    lp = LessonPage(page, fresh_server.url, "embeddings").open("embeddings")
+    lp.quick_model()
     lp.radio("Projection", "UMAP", wait=False)  # the first UMAP on a server takes ~15 s: no silent wait
     status = page.locator('[data-testid="stSpinner"]').filter(has_text=re.compile(r"^Computing UMAP… \(the first one"))
     expect(status).to_be_visible(timeout=30_000)
