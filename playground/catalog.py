@@ -77,6 +77,14 @@ LESSONS: tuple[Lesson, ...] = (
         script="lessons/adversarial.py",
         icon=":material/gpp_maybe:",
     ),
+    Lesson(
+        key="explanations",
+        title="Why did it say that?",
+        summary="Explain your network's answers with saliency, Integrated Gradients, occlusion, LIME and more, "
+                "then test whether the explanations can be trusted.",
+        script="lessons/explanations.py",
+        icon=":material/psychology_alt:",
+    ),
 )
 
 

@@ -80,6 +80,37 @@ GLOSSARY: dict[str, str] = {
                        "any wrong class.",
     "decision boundary": "Where the network's answer changes from one class to another: a point that crosses "
                          "it is read as the other class.",
+    "attribution": "A number per input pixel that says how much that pixel counted for one class's score: "
+                   "positive pushed the score up, negative pulled it down.",
+    "saliency": "The gradient of a class's score with respect to each pixel: how much the score would change "
+                "if that one pixel changed a little.",
+    "gradient × input": "Each pixel's gradient times the pixel's own value: pixels that are dark (zero) get "
+                        "no credit, whatever their gradient.",
+    "SmoothGrad": "The saliency map averaged over many noisy copies of the digit, which removes much of its "
+                  "speckle.",
+    "Integrated Gradients": "Adds up the gradients along a straight path from a baseline image (say, all "
+                            "black) to the digit; the attributions add up to the score's change from baseline "
+                            "to digit (completeness).",
+    "baseline": "The 'nothing here' image an attribution is measured against: all black, a blurred copy of "
+                "the digit, or noise. A different baseline gives a different answer.",
+    "completeness": "Integrated Gradients' promise: its attributions add up to f(digit) − f(baseline). The gap "
+                    "shows how well its steps approximate the path's integral.",
+    "DeepLift": "Compares every neuron's output on the digit with its output on the baseline and shares the "
+                "difference out to the pixels by rules, in one backward pass.",
+    "occlusion": "Covers a small window of the digit at a time and measures how much the class's score drops: "
+                 "slow but asks the network directly.",
+    "Grad-CAM": "Weights a convolution layer's feature maps by their average gradient for the class: a coarse "
+                "map of where that layer saw evidence.",
+    "guided backprop": "A gradient that lets only positive signals flow back through each ReLU. Its maps look "
+                       "sharp, but they hardly depend on the network's upper layers.",
+    "LIME": "Switches random groups of pixels (patches or superpixels) off, asks the network each time, and "
+            "fits a simple linear model to the answers; its weights are the explanation, R² says how well it fits.",
+    "sanity check": "A test of an explanation method (Adebayo et al., 2018): randomise the network's weights; a "
+                    "map that does not change cannot be explaining the network.",
+    "deletion curve": "The class's probability as pixels are removed in the order a method ranks them: a good "
+                      "explanation makes it fall fast (a small area under the curve).",
+    "TracIn": "Scores each training digit by how much the training steps on it raised (proponent) or lowered "
+              "(opponent) the loss on the digit you explain, summed over saved checkpoints.",
 }
 
 

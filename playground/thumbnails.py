@@ -136,6 +136,28 @@ def embeddings_png() -> bytes:
     return encode_png(canvas)
 
 
+def explanations_png() -> bytes:
+    """Integrated Gradients' maps of three test digits drawn over them, for a one-epoch MLP (the explanations
+    lesson's card)."""
+    from playground.digits.lesson import DigitLesson
+    from playground.digits.mnist import load_mnist5k
+    from playground.digits.models import normalise
+    from playground.digits.training import DigitTensors
+    from playground.explanations.methods import Method, attribute_many
+    from playground.explanations.pictures import map_row
+    from playground.torch_runtime import torch
+
+    d = load_mnist5k()
+    trainer = DigitLesson().quick_trainer(DigitTensors.from_arrays(d.train_images, d.train_labels,
+                                                                   d.test_images, d.test_labels))
+    while not trainer.finished:
+        trainer.train_slice(5.0)
+    images = d.test_images[:3]
+    x = normalise(torch.from_numpy(np.ascontiguousarray(images)))
+    maps = attribute_many(trainer.model, x, torch.from_numpy(np.asarray(d.test_labels[:3], dtype=np.int64)), Method.IG)
+    return map_row(list(maps), ["", "", ""], digit=images[0], over=False, legend=False, zoom=4)
+
+
 # Each lesson's home-card picture, by the lesson's key (tests/test_catalog checks that every lesson has one).
 CARD_PICTURES: dict[str, Callable[[], bytes]] = {
     "data": toy_datasets_mosaic_png,
@@ -145,4 +167,5 @@ CARD_PICTURES: dict[str, Callable[[], bytes]] = {
     "mnist-draw": drawing_png,
     "embeddings": embeddings_png,
     "adversarial": adversarial_png,
+    "explanations": explanations_png,
 }

@@ -13,6 +13,8 @@ from playground.digits import explainers as digit_explainers
 from playground.digits.explainers import InsideView
 from playground.embeddings import explainers as embedding_explainers
 from playground.embeddings.lesson import View as EmbeddingView
+from playground.explanations import explainers as explanation_explainers
+from playground.explanations.lesson import View as ExplanationView
 from playground.glossary import GLOSSARY
 
 # lesson -> (its texts, the parts that must have one)
@@ -20,6 +22,7 @@ PAGES = {
     "digits": (digit_explainers.EXPLAINERS, digit_explainers.PARTS),
     "adversarial": (adversarial_explainers.EXPLAINERS, adversarial_explainers.PARTS),
     "embeddings": (embedding_explainers.EXPLAINERS, embedding_explainers.PARTS),
+    "explanations": (explanation_explainers.EXPLAINERS, explanation_explainers.PARTS),
 }
 
 
@@ -34,7 +37,8 @@ def test_every_part_has_a_short_explanation(lesson: str) -> None:
     (InsideView, digit_explainers.explainer),
     (AdversarialView, adversarial_explainers.explainer),
     (EmbeddingView, embedding_explainers.explainer),
-], ids=["look inside", "adversarial", "embeddings"])
+    (ExplanationView, explanation_explainers.explainer),
+], ids=["look inside", "adversarial", "embeddings", "explanations"])
 def test_every_view_has_its_text(views, explainer) -> None:
     for view in views:
         text = explainer(view)
@@ -52,10 +56,13 @@ def test_the_texts_use_the_words_the_views_show() -> None:
     assert "k-NN accuracy" in embedding_explainers.explainer(EmbeddingView.SIDE_BY_SIDE)
     for method in ("PCA", "t-SNE", "UMAP"):
         assert method in embedding_explainers.explainer(EmbeddingView.PROJECT)
+    assert "random" in explanation_explainers.explainer(ExplanationView.SANITY)
+    assert "TracIn" in explanation_explainers.explainer(ExplanationView.EXAMPLES)
 
 
-@pytest.mark.parametrize("module", [digit_explainers, adversarial_explainers, embedding_explainers],
-                         ids=["digits", "adversarial", "embeddings"])
+@pytest.mark.parametrize("module", [digit_explainers, adversarial_explainers, embedding_explainers,
+                                    explanation_explainers],
+                         ids=["digits", "adversarial", "embeddings", "explanations"])
 def test_a_view_s_words_are_explained_under_its_text(module) -> None:
     for part in module.PARTS:
         text = module.with_terms(part)

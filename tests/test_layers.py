@@ -42,13 +42,14 @@ MAY_IMPORT: dict[str, set[str]] = {
     # 5-6
     "tfplayground": FOUNDATIONS,
     "digits": FOUNDATIONS,
-    # 7: adversarial and embeddings do not import each other
+    # 7: adversarial, embeddings and explanations do not import each other
     "adversarial": LESSONS,
     "embeddings": LESSONS,
+    "explanations": LESSONS,
     # 8-9
-    "thumbnails": LESSONS | {"adversarial", "embeddings"},
+    "thumbnails": LESSONS | {"adversarial", "embeddings", "explanations"},
     "cards": {"catalog", "paths", "thumbnails"},
-    "ui": LESSONS | {"adversarial", "embeddings", "thumbnails", "cards"},
+    "ui": LESSONS | {"adversarial", "embeddings", "explanations", "thumbnails", "cards"},
 }
 
 

@@ -75,6 +75,9 @@ FIGURES: dict[str, Figure] = {
     "read_as": Figure("read as", "text"),
     "confidence": Figure("confidence", "percent"),
     "digit": Figure("test digit", "text"),
+    "map_agreement": Figure("rank agreement of the two maps", "number", over="too high"),
+    "ig_quarter": Figure("Integrated Gradients' quarter", "text"),
+    "occlusion_quarter": Figure("occlusion's quarter", "text"),
 }
 
 
@@ -268,6 +271,20 @@ ADVERSARIAL_TIERS = (
               "further into the 3s than FGSM's single step, at the same ε."))),
 )
 
+DISAGREE_SURE = 0.9  # gold: the network is at least this sure of the digit it reads right
+DISAGREE_TIERS = (
+    Tier("bronze", (Bound("map_agreement", "<=", 0.5, "Digits the network finds easy give similar maps: look "
+                                                      "at digits it is less sure of, or with unusual strokes."),)),
+    Tier("silver", (Bound("map_agreement", "<=", 0.3, "Occlusion sees a whole window at once, Integrated "
+                                                      "Gradients one pixel at a time: which digits have ink that "
+                                                      "matters only in combination?"),)),
+    Tier("gold", (
+        Bound("map_agreement", "<=", 0.2, "Try the same digit with a larger occlusion window or another "
+                                          "baseline: which choice moves the maps apart?"),
+        Bound("confidence", ">=", DISAGREE_SURE, "A disagreement on a digit the network is unsure of is "
+                                                 "expected; find one it is sure of."))),
+)
+
 CHALLENGES: dict[str, Challenge] = {
     c.key: c
     for c in (
@@ -282,6 +299,11 @@ CHALLENGES: dict[str, Challenge] = {
         Challenge("seven-to-three", "adversarial", "Turn a 7 into a 3",
                   f"Make a test 7 that your network reads right, and is at least {SURE:.0%} sure of, read as a 3, "
                   "with every pixel changed by as little as you can (ε).", "eps", True, ADVERSARIAL_TIERS),
+        Challenge("methods-disagree", "explanations", "Two explanations, two stories",
+                  "Find a test digit your network reads right on which Integrated Gradients (at least 20 steps) "
+                  "and occlusion name different quarters of the image as the most important one for the "
+                  "network's answer, with maps that agree as little as you can (rank agreement, Spearman).",
+                  "map_agreement", True, DISAGREE_TIERS),
     )
 }
 
@@ -364,3 +386,25 @@ def check_seven_to_three(result, digit_index: int | None) -> Attempt:
     elif result.adversarial_prediction != 3:
         problems.append(f"make it read as 3 (it reads as {result.adversarial_prediction} now): a larger ε, or PGD")
     return grade("seven-to-three", figures, problems)
+
+
+
+def check_methods_disagree(result) -> Attempt:
+    """A comparison of two maps on a test digit (explanations.challenge.Disagreement, or None): the network
+    reads the digit right, Integrated Gradients ran with at least 20 steps, and the two methods' most important
+    quarters differ; graded on the maps' rank agreement (and, for gold, how sure the network is)."""
+    if result is None or result.digit is None:
+        return grade("methods-disagree", {}, ["explain a test digit (a drawing has no true label)"])
+    figures = {"map_agreement": round(float(result.agreement), 4), "ig_quarter": result.ig_quarter,
+               "occlusion_quarter": result.occlusion_quarter, "confidence": round(float(result.confidence), 4),
+               "digit": int(result.digit)}
+    problems = []
+    if result.predicted != result.label:
+        problems.append(f"explain a digit your network reads right (it reads this {result.label} as "
+                        f"{result.predicted})")
+    if result.ig_steps < 20:
+        problems.append(f"give Integrated Gradients at least 20 steps (now {result.ig_steps})")
+    if result.ig_quarter == result.occlusion_quarter:
+        problems.append(f"find a digit where the two name different quarters (both name the "
+                        f"{result.ig_quarter} one here)")
+    return grade("methods-disagree", figures, problems)

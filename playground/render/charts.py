@@ -279,3 +279,128 @@ def class_accuracy_chart(accuracy: np.ndarray, class_names: tuple[str, ...]) -> 
                 axis=alt.Axis(labelOverlap=False, labelLimit=120, labelPadding=4)),
         tooltip=["class", alt.Tooltip("accuracy:Q", format=".1%")],
     ).properties(height=260)
+
+
+# ------------------------------------------------------------------------------ explanations on the plane
+
+# An arrow's verdict against the true rule (explanations.plane.VERDICTS) and its colour.
+ATTRIBUTION_VERDICTS = ("agrees", "disagrees", "points backwards", "far from the boundary", "rule has no direction",
+                        "no rule")
+ATTRIBUTION_COLOURS = (RIGHT_HEX, WRONG_HEX, "#82071e", MUTED_HEX, MUTED_HEX, INK_HEX)
+
+
+def attribution_field(arrows: pd.DataFrame, points: pd.DataFrame, background: str, class_names: tuple[str, ...],
+                      title: str = "", size: int = 420) -> alt.LayerChart:
+    """Arrows over a picture of the plane [-EXTENT, EXTENT]²: `background` (a PNG data URI, e.g. the decision
+    map) stretched over the square, one arrow per row of `arrows` (x, y, angle in degrees clockwise from up,
+    strength in [0, 1] for its length, verdict for its colour, cosine, dx, dy for the tooltip), and the data
+    `points` (x, y, label: a class name, coloured as the data) as small dots on top."""
+    axis = alt.Scale(domain=[-EXTENT, EXTENT], nice=False)
+    present = set(arrows["verdict"]) if len(arrows) else set()
+    shown = [(v, c) for v, c in zip(ATTRIBUTION_VERDICTS, ATTRIBUTION_COLOURS, strict=True) if v in present]
+    picture = alt.Chart(pd.DataFrame({"url": [background], "x": [-EXTENT], "x2": [EXTENT], "y": [-EXTENT],
+                                      "y2": [EXTENT]})).mark_image(aspect=False).encode(
+        x=alt.X("x:Q", scale=axis, title="X₁"), x2="x2:Q", y=alt.Y("y:Q", scale=axis, title="X₂"), y2="y2:Q",
+        url="url:N")
+    dots = alt.Chart(points).mark_circle(size=14, opacity=0.8, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("x:Q", scale=axis), y=alt.Y("y:Q", scale=axis),
+        color=alt.Color("label:N", scale=class_colour_scale(class_names), title="class")
+        if class_names else alt.value(INK_HEX),
+        tooltip=["x:Q", "y:Q", "label:N"])
+    shafts = alt.Chart(arrows).mark_point(shape="arrow", filled=True, opacity=0.9).encode(
+        x=alt.X("x:Q", scale=axis), y=alt.Y("y:Q", scale=axis),
+        angle=alt.Angle("angle:Q", scale=alt.Scale(domain=[0, 360], range=[0, 360])),
+        size=alt.Size("strength:Q", scale=alt.Scale(domain=[0, 1], range=[40, 700]), legend=None),
+        color=alt.Color("verdict:N", scale=alt.Scale(domain=[v for v, _ in shown], range=[c for _, c in shown]),
+                        title="arrow"),
+        tooltip=[alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f"), "verdict:N",
+                 alt.Tooltip("cosine:Q", format=".2f", title="cos with the rule"),
+                 alt.Tooltip("dx:Q", format=".3g", title="x counted"),
+                 alt.Tooltip("dy:Q", format=".3g", title="y counted")])
+    return alt.layer(picture, shafts, dots).resolve_scale(color="independent").properties(
+        width=size, height=size, title=title)
+
+
+# ------------------------------------------------------------------------------------- explanations
+
+EXPLANATION_BASELINE = "Random"  # the random order's name in the deletion and insertion curves (dashed, grey)
+# a method's line colour: the class colours in order without their grey, which is the random baseline's
+METHOD_HEX = CLASS_HEX[:8] + CLASS_HEX[9:]
+
+
+def method_colours(methods: list[str], baseline: str = EXPLANATION_BASELINE) -> list[str]:
+    """One colour per method in order (the baseline grey), the same for a method wherever it is drawn."""
+    colours, k = [], 0
+    for m in methods:
+        if m == baseline:
+            colours.append(MUTED_HEX)
+        else:
+            colours.append(METHOD_HEX[k % len(METHOD_HEX)])
+            k += 1
+    return colours
+
+
+def similarity_per_layer(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The cascading randomisation test as two panels, Spearman and SSIM with the original map against the
+    layers randomised from the top (columns method, step, layer, measure "Spearman"/"SSIM", value; as
+    explanations.sanity.similarity_rows gives), one line per method. (data, spec) for st.vega_lite_chart;
+    the spec names the methods, never the numbers."""
+    data = frame[["method", "step", "layer", "measure", "value"]]
+    return data, copy.deepcopy(_similarity_spec(tuple(dict.fromkeys(data["method"]))))
+
+
+@lru_cache(maxsize=16)
+def _similarity_spec(methods: tuple[str, ...]) -> dict:
+    colour = alt.Color("method:N", scale=alt.Scale(domain=list(methods), range=method_colours(list(methods))),
+                       title=None, legend=alt.Legend(orient="top", columns=4, labelLimit=180))
+
+    def panel(measure: str, title: str) -> alt.LayerChart:
+        base = alt.Chart().transform_filter(alt.datum.measure == measure).encode(
+            x=alt.X("layer:N", sort=alt.EncodingSortField(field="step", op="min"),
+                    title="randomised from the top down to", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=title, scale=alt.Scale(domainMax=1, zero=True)),
+            color=colour,
+            tooltip=["method:N", alt.Tooltip("layer:N", title="randomised down to"),
+                     alt.Tooltip("value:Q", format=".3f", title=measure)],
+        )
+        return alt.layer(base.mark_line(strokeWidth=2), base.mark_point(filled=True, size=40)).properties(
+            height=220, width=300)
+
+    spec = alt.hconcat(panel("Spearman", "Spearman rank correlation"),
+                       panel("SSIM", "SSIM")).to_dict(validate=True)
+    return _without_data(spec)
+
+
+def deletion_insertion_curves(frame: pd.DataFrame, baseline: str = EXPLANATION_BASELINE) -> tuple[pd.DataFrame, dict]:
+    """Deletion and insertion curves side by side: the class's probability against the share of pixels
+    removed (or inserted onto black) in each method's order (columns method, mode "deletion"/"insertion",
+    share 0…1, probability; as explanations.faithfulness.digit_curves gives), one line per method, the
+    `baseline` (the random order) grey and dashed. (data, spec) for st.vega_lite_chart; the spec names the
+    methods, never the numbers."""
+    data = frame[["method", "mode", "share", "probability"]]
+    return data, copy.deepcopy(_curves_spec(tuple(dict.fromkeys(data["method"])), baseline))
+
+
+@lru_cache(maxsize=16)
+def _curves_spec(methods: tuple[str, ...], baseline: str) -> dict:
+    names = list(methods)
+    legend = alt.Legend(orient="top", columns=4, symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=180)
+    colour = alt.Color("method:N", scale=alt.Scale(domain=names, range=method_colours(names, baseline)),
+                       title=None, legend=legend)
+    dash = alt.StrokeDash("method:N", title=None, legend=legend, scale=alt.Scale(
+        domain=names, range=[[6, 4] if m == baseline else [1, 0] for m in names]))
+
+    def panel(mode: str, title: str, x_title: str) -> alt.Chart:
+        return alt.Chart().transform_filter(alt.datum.mode == mode).mark_line(strokeWidth=2).encode(
+            x=alt.X("share:Q", title=x_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("probability:Q", title="probability of the class", scale=alt.Scale(domain=[0, 1])),
+            color=colour, strokeDash=dash,
+            tooltip=["method:N", alt.Tooltip("share:Q", format=".0%", title="pixels"),
+                     alt.Tooltip("probability:Q", format=".3f")],
+        ).properties(height=220, width=300, title=title)
+
+    spec = alt.hconcat(
+        panel("deletion", "Deletion: most important pixels set to black first", "pixels removed"),
+        panel("insertion", "Insertion: most important pixels put on black first", "pixels inserted"),
+    ).to_dict(validate=True)
+    return _without_data(spec)

@@ -58,6 +58,7 @@ from playground.ui.state import (
     digit_lesson,
     embedding_lesson,
     existing_playground_lesson,
+    explanations_lesson,
     lesson_state,
     playground_lesson,
     renew_settings_widgets,
@@ -70,7 +71,7 @@ from playground.ui.training import require_digit_model, train
 __all__ = [
     "access_sidebar", "adversarial_lesson", "busy_notice", "challenge_panel", "class_config", "current_role",
     "dataset_picker", "dataset_thumbnail_png", "digit_data", "digit_lesson", "digit_network_files", "digit_pad",
-    "digit_sources",
+    "digit_sources", "explanations_lesson",
     "digit_tensors", "embedding_lesson", "existing_playground_lesson", "frame_pump", "friendly_errors",
     "lesson_card", "lesson_header", "lesson_link", "lesson_link_target", "looking_at", "lesson_state", "live_image",
     "lesson_guesses", "network_view", "playground_lesson", "predict_then_check", "record_lesson_open", "renew_settings_widgets", "require_digit_model",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from playground.adversarial.lesson import AdversarialLesson
     from playground.digits.lesson import DigitLesson
     from playground.embeddings.lesson import EmbeddingLesson
+    from playground.explanations.lesson import ExplanationsLesson
     from playground.tfplayground.lesson import PlaygroundLesson
 
 T = TypeVar("T")
@@ -131,3 +132,7 @@ def embedding_lesson() -> EmbeddingLesson:
 
 def adversarial_lesson(factory: Callable[[], AdversarialLesson]) -> AdversarialLesson:
     return lesson_state(catalog.lesson_by_key("adversarial").state_key, factory)
+
+
+def explanations_lesson(factory: Callable[[], ExplanationsLesson]) -> ExplanationsLesson:
+    return lesson_state(catalog.lesson_by_key("explanations").state_key, factory)

@@ -1,0 +1,67 @@
+"""*Why did it say that?*'s 'What am I looking at?' texts: one for each view of the page (`lesson.View`), 2–4
+plain sentences each (see playground/explainers.py; tests/test_explainers_lessons.py checks every view has one)."""
+
+from __future__ import annotations
+
+from playground.explanations.lesson import View
+from playground.glossary import explain
+
+EXPLAINERS: dict[str, str] = {
+    View.ONE: (
+        "One digit and, beside it, what each method says about it: one map per method, every map coloured on "
+        "the same scale so that you can compare them. Blue pixels pushed the explained class's score up, orange "
+        "ones pulled it down, white ones did not count. The methods disagree more often than you would think: "
+        "that is what the other views test."
+    ),
+    View.CLASSES: (
+        "The average map of one method over test digits of each class, one picture per class, all on one "
+        "colour scale. Where a class's average is blue, the network looks for ink there to say that class; "
+        "orange means ink there counts against it."
+    ),
+    View.SANITY: (
+        "The network's layers are replaced by random weights one at a time, from the top down, and each "
+        "method's map is drawn again. The chart shows how much each map still resembles the original (1 = the "
+        "same, 0 = unrelated). A method whose map stays the same after the network is destroyed explains the "
+        "digit, not the network."
+    ),
+    View.DELETION: (
+        "Pixels are removed (set to black) in the order a method ranks them, most important first, and the "
+        "class's probability is measured at every step. A faithful method makes it fall fast, so a small area "
+        "under the curve is better; insertion does the opposite, starting from black. Random order is the "
+        "baseline every method should beat."
+    ),
+    View.EXAMPLES: (
+        "The training digits behind this prediction. Nearest neighbours are the training digits that look most "
+        "alike to the network's last hidden layer (or in raw pixels, for contrast). TracIn's proponents are "
+        "training digits whose training steps made this prediction more likely, its opponents those that made "
+        "it less likely."
+    ),
+    View.PLANE: (
+        "A 2D network, where the true rule behind the data is known. Each arrow is a method's attribution at "
+        "that point of the plane, (how much x counted, how much y counted), drawn over the network's decision "
+        "map. Green arrows agree with the direction the true rule changes fastest, red ones do not."
+    ),
+}
+
+# the glossary's words each view shows, explained under its text
+TERMS: dict[str, tuple[str, ...]] = {
+    View.ONE: ("attribution", "saliency", "Integrated Gradients"),
+    View.CLASSES: ("attribution",),
+    View.SANITY: ("sanity check",),
+    View.DELETION: ("deletion curve",),
+    View.EXAMPLES: ("TracIn",),
+    View.PLANE: ("attribution", "decision boundary"),
+}
+
+PARTS: tuple[str, ...] = tuple(View)  # every view has a "What am I looking at?"
+
+
+def explainer(view: str) -> str:
+    """The text for one view (KeyError for an unknown one: a bug)."""
+    return EXPLAINERS[view]
+
+
+def with_terms(part: str) -> str:
+    """The part's text, then the glossary's words for what it shows (Markdown for `ui.looking_at`)."""
+    terms = TERMS.get(part, ())
+    return EXPLAINERS[part] + (f"\n\n---\n\n{explain(*terms)}" if terms else "")
