@@ -15,6 +15,7 @@ BENCHMARKS = {
     "digits": "bench.bench_digits",
     "embeddings": "bench.bench_embeddings",
     "attacks": "bench.bench_attacks",
+    "explanations": "bench.bench_explanations",
 }
 
 

@@ -15,7 +15,7 @@ from playground.digits.lesson import DigitLesson
 from playground.digits.models import normalise
 from playground.explanations import class_maps, faithfulness, influence, plane, sanity
 from playground.explanations.challenge import disagreement
-from playground.explanations.explainers import with_terms
+from playground.explanations.explainers import METHOD_NOTES, with_terms
 from playground.explanations.lesson import (
     FLIP_SHARES,
     TABLE_DIGITS,
@@ -54,7 +54,7 @@ ROWS = (
      (Method.SALIENCY, Method.SMOOTHGRAD, Method.GUIDED)),
     ("Contribution — each pixel's share of the score's change from the baseline",
      (Method.GRAD_X_INPUT, Method.IG, Method.DEEPLIFT)),
-    ("Perturbation and regions — cover parts of the digit, or ask a layer",
+    ("Perturbation and regions — cover parts of the digit, or ask a layer (each map on its own scale)",
      (Method.OCCLUSION, Method.LIME, Method.GRADCAM)),
 )
 TERM = {Method.SALIENCY: "saliency", Method.GRAD_X_INPUT: "gradient × input", Method.SMOOTHGRAD: "SmoothGrad",
@@ -242,7 +242,8 @@ def method_notes(found: dict) -> list[str]:
                      f"**{lime.r2:.2f}**" if lime.r2 is not None else f"**LIME** — {lime.note}.")
     for a in found.values():
         if a.note and a.method is not Method.LIME:
-            notes.append(f"**{a.method}** — {a.note}.")
+            named = a.note.startswith(str(a.method))  # a note that names its method needs no heading
+            notes.append(f"{a.note}." if named else f"**{a.method}** — {a.note}.")
     return notes
 
 
@@ -254,7 +255,6 @@ def explain_one_digit() -> None:
     probabilities = trainer.probabilities(image[None])[0]
     target, why = explained_class(probabilities, label)
     method_settings(model)
-    st.query_params.from_dict(link_query(lesson))
     x = as_input(image)
     key = (mkey, image.tobytes(), target, lesson.settings)
     found = explain_all(model, key, x, target)
@@ -269,17 +269,24 @@ def explain_one_digit() -> None:
             st.warning("The network reads this one wrong: which pixels led it astray?", icon=":material/error:")
         st.vega_lite_chart(*probability_bars({"this digit": probabilities}, names, height=200), width="stretch")
     with c2:
-        over = st.toggle("Draw the maps over the digit", value=True, key=KEY("over"))
-        mode = st.radio("Colours", ["signed", "absolute"], horizontal=True, key=KEY("mode"),
+        t1, t2 = st.columns(2, vertical_alignment="bottom")
+        over = t1.toggle("Draw the maps over the digit", value=True, key=KEY("over"))
+        mode = t2.radio("Colours", ["signed", "absolute"], horizontal=True, key=KEY("mode"),
                         help="Signed: blue pushed the score up, orange pulled it down. Absolute: how much each "
                              "pixel counted, either way.")
         for title, methods in ROWS:
             shown = [m for m in methods if m in found]
             st.markdown(f"**{title}**", help=explain(*(TERM[m] for m in shown)))
             captions = [m.value + (f" ({found[m].layer})" if found[m].layer else "") for m in shown]
-            st.image(map_row([found[m].map for m in shown], captions, digit=image, over=over, mode=mode))
+            # the last row's maps are in different units (a window's effect, a part's weight, a layer's
+            # activation): each on its own scale, compared by their patterns only
+            st.image(map_row([found[m].map for m in shown], captions, digit=image, over=over, mode=mode,
+                             shared=methods is not ROWS[-1][1]))
         for note in method_notes(found):
             st.markdown(note)
+        with st.expander("How each method works, and how it can mislead", icon=":material/menu_book:"):
+            for name, text in METHOD_NOTES.items():
+                st.markdown(f"**{name}** — {text}")
     if index is not None and Method.OCCLUSION in found:
         result = disagreement(found[Method.IG].map, found[Method.OCCLUSION].map, index, label,
                               int(probabilities.argmax()), float(probabilities.max()), lesson.settings.ig_steps)
@@ -370,12 +377,13 @@ def shuffled_labels(image: np.ndarray, x: torch.Tensor, target: int) -> None:
     limits = TrainingLimits.of_class(ui.class_config().limits)
     side = lesson.side_network("shuffled", trainer)
     training = side is not None and side.training
-    c1, c2 = st.columns([1, 3])
-    if c1.button("Train on shuffled labels", key=KEY("shuffle-train"), disabled=training,
-                 icon=":material/model_training:"):
+    c1, c2 = st.columns([1.6, 2.4], vertical_alignment="center")
+    buttons = c1.container(horizontal=True)  # Train and Stop side by side
+    if buttons.button("Train on shuffled labels", key=KEY("shuffle-train"), disabled=training,
+                      icon=":material/model_training:"):
         side = lesson.start_side("shuffled", trainer, limits)
         training = True
-    if c1.button("Stop", key=KEY("shuffle-stop"), disabled=not training):
+    if buttons.button("Stop", key=KEY("shuffle-stop"), disabled=not training):
         lesson.stop_side("shuffled")
         training = False
     if side is None:
@@ -432,12 +440,17 @@ def deletion_and_insertion() -> None:
     done = lesson.results.has("method-table", tkey)
     if st.button("Rank the methods over 100 digits", key=KEY("table"), disabled=done, icon=":material/leaderboard:") \
             or done:
-        with st.spinner(f"Explaining {TABLE_DIGITS} test digits with {len(table_methods)} methods and reading "
-                        "their curves…"):
-            table = lesson.cached("method-table", tkey, lambda: faithfulness.method_table(
-                model, trainer.data.test_images, trainer.data.test_labels,
-                {str(m): (lambda mm, xx, t, me=m: attribute_many(mm, xx, t, me, lesson.settings))
-                 for m in table_methods}, seed=0, n=TABLE_DIGITS))
+        bar = st.empty()
+        working = f"Explaining {TABLE_DIGITS} test digits with {len(table_methods)} methods and reading their curves"
+        if not done:
+            bar.progress(0.0, text=working + "…")
+        # a progress bar updated after each method: the learner sees it move, and a click ends the work there
+        table = lesson.cached("method-table", tkey, lambda: faithfulness.method_table(
+            model, trainer.data.test_images, trainer.data.test_labels,
+            {str(m): (lambda mm, xx, t, me=m: attribute_many(mm, xx, t, me, lesson.settings))
+             for m in table_methods}, seed=0, n=TABLE_DIGITS,
+            progress=lambda done, total: bar.progress(done / total, text=f"{working}: {done} of {total}…")))
+        bar.empty()
         st.dataframe(table.style.format({"deletion AUC": "{:.3f}", "insertion AUC": "{:.3f}"}), hide_index=True)
         st.caption("Each digit's class is the network's answer. Rank 1 is best: deletion low, insertion high "
                    "(overall: insertion − deletion).")
@@ -454,23 +467,22 @@ def training_examples() -> None:
     train_images = data.train_images.numpy()
     train_labels = data.train_labels.numpy()
     st.markdown(f"Your network reads **{names[target]}**. Which training digits is that answer built on?")
-    left, right = st.columns(2, gap="large")
-    for column, space, title in ((left, "hidden", "Nearest in the last hidden layer"),
-                                 (right, "pixels", "Nearest in raw pixels, for contrast")):
+    # each row of eight digits across the page: in half-width columns their labels could not be read
+    for space, title in (("hidden", "Nearest in the last hidden layer"),
+                         ("pixels", "Nearest in raw pixels, for contrast")):
         idx, dist = lesson.cached(f"nearest-{space}", (mkey, image.tobytes()), lambda s=space: influence.nearest_training(
             model, data, image, k=8, space=s))
-        column.markdown(f"**{title}**")
-        column.image(map_row([train_images[i] for i in idx], [f"{names[train_labels[i]]}" for i in idx],
-                             over=False, legend=False, mode="absolute"))
+        st.markdown(f"**{title}**")
+        st.image(map_row([train_images[i] for i in idx], [f"{names[train_labels[i]]}" for i in idx],
+                         over=False, legend=False, mode="absolute"))
     st.markdown("**TracIn: proponents and opponents** among 4,000 training digits.", help=explain("TracIn"))
     found = lesson.cached("tracin", (mkey, image.tobytes(), target), lambda: influence.tracin(
         trainer, image, target, k=8, pool=4000))
-    c1, c2 = st.columns(2, gap="large")
-    c1.markdown("Proponents — training on these made this answer more likely")
-    c1.image(map_row([train_images[i] for i in found.proponents], [names[train_labels[i]] for i in found.proponents],
+    st.markdown("Proponents — training on these made this answer more likely")
+    st.image(map_row([train_images[i] for i in found.proponents], [names[train_labels[i]] for i in found.proponents],
                      over=False, legend=False, mode="absolute"))
-    c2.markdown("Opponents — training on these made it less likely")
-    c2.image(map_row([train_images[i] for i in found.opponents], [names[train_labels[i]] for i in found.opponents],
+    st.markdown("Opponents — training on these made it less likely")
+    st.image(map_row([train_images[i] for i in found.opponents], [names[train_labels[i]] for i in found.opponents],
                      over=False, legend=False, mode="absolute"))
     st.caption(f"Summed over {found.checkpoints} checkpoint{'s' if found.checkpoints != 1 else ''} saved during "
                "training. " + found.note)
@@ -517,17 +529,18 @@ def mislabelled() -> None:
     top = np.argsort(-scores)[:16]
     labels = side.trainer.data.train_labels.numpy()
     images = side.trainer.data.train_images.numpy()
-    st.image(map_row([images[i] for i in top], [f"as {names[labels[i]]}" + (" ✗" if side.flipped[i] else "")
-                                                 for i in top], over=False, legend=False, mode="absolute"),
-             caption="The 16 training digits with the highest self-influence, with the label they were trained "
-                     "under (✗: a flipped label)")
+    st.markdown("The 16 training digits with the highest self-influence, with the label they were trained under "
+                "(✗: a flipped label)")
+    for row in (top[:8], top[8:]):  # two rows of eight: sixteen in one row were too small to read
+        st.image(map_row([images[i] for i in row], [f"as {names[labels[i]]}" + (" ✗" if side.flipped[i] else "")
+                                                     for i in row], over=False, legend=False, mode="absolute"))
 
 
 # ------------------------------------------------------------------------------------------------ 2D
 def on_2d_data() -> None:
     own: PlaygroundLesson | None = ui.existing_playground_lesson()
     datasets = ["circle", "xor"]
-    c1, c2, c3 = st.columns([1.2, 1, 1])
+    c1, c2 = st.columns([1.2, 1])
     sources = (["mine"] if own is not None else []) + datasets
     if lesson.plane_network not in sources:
         lesson.plane_network = sources[0]
@@ -544,19 +557,18 @@ def on_2d_data() -> None:
     key = (id(run), getattr(run, "epoch", 0), lesson.settings)
     field = lesson.cached(f"plane-field-{lesson.plane_method}", key, lambda: plane.explain_plane(
         run, lesson.plane_method, lesson.settings))
-    left, right = st.columns([1.2, 1])
-    with left:
-        st.altair_chart(plane.field_chart(run, field), width="content")
-    with right:
-        if field.note:
-            st.info(field.note, icon=":material/info:")
-        if field.rule is not None:
-            st.markdown(f"**The true rule:** {field.rule.text}")
-        fields = lesson.cached("plane-all", key, lambda: [plane.explain_plane(run, m, lesson.settings)
-                                                           for m in plane.PLANE_METHODS])
-        table = plane.agreement_table(fields)
-        st.dataframe(table.style.format({c: "{:.0%}" for c in table.columns if c != "method"}, na_rep="—"),
-                     hide_index=True)
+    # the chart at its own size (a square plane and its legends), the rule and the table under it: in a
+    # column beside each other the plane was squeezed narrower than tall and the table cut off
+    st.altair_chart(plane.field_chart(run, field), width="content")
+    if field.note:
+        st.info(field.note, icon=":material/info:")
+    if field.rule is not None:
+        st.markdown(f"**The true rule:** {field.rule.text}")
+    fields = lesson.cached("plane-all", key, lambda: [plane.explain_plane(run, m, lesson.settings)
+                                                       for m in plane.PLANE_METHODS])
+    table = plane.agreement_table(fields)
+    shares = {c: "{:.0%}" for c in table.columns if c.startswith(("agree", "point backwards"))}
+    st.dataframe(table.style.format(shares, na_rep="—"), hide_index=True)
 
 
 if lesson.view is View.ONE:
@@ -571,3 +583,4 @@ elif lesson.view is View.EXAMPLES:
     training_examples()
 elif lesson.view is View.PLANE:
     on_2d_data()
+st.query_params.from_dict(link_query(lesson))  # what is on screen, as a link

@@ -65,3 +65,38 @@ def with_terms(part: str) -> str:
     """The part's text, then the glossary's words for what it shows (Markdown for `ui.looking_at`)."""
     terms = TERMS.get(part, ())
     return EXPLAINERS[part] + (f"\n\n---\n\n{explain(*terms)}" if terms else "")
+
+
+# What each method computes, what it assumes, and how it can mislead: the page's "How each method works".
+METHOD_NOTES: dict[str, str] = {
+    "Saliency": "Computes the gradient of the class's score with respect to each pixel. Assumes that what a "
+                "tiny change would do tells what the pixel did. Misleads by speckle: the gradient jumps from "
+                "pixel to pixel, and a pixel the score is saturated in gets no credit.",
+    "Gradient × input": "Multiplies each pixel's gradient by the pixel's value (here the normalised one, so "
+                        "black paper is a negative number, not zero). Assumes the score is close to linear. "
+                        "Misleads where it is not, and inherits the gradient's speckle.",
+    "SmoothGrad": "Averages the saliency over noisy copies of the digit. Assumes the noise level suits the "
+                  "image. Too little noise keeps the speckle; too much blurs the map into a blob that looks "
+                  "convincing but says less.",
+    "Integrated Gradients": "Adds up gradients along the straight path from a baseline to the digit; its "
+                            "attributions add up to f(digit) − f(baseline) (the completeness numbers under the "
+                            "maps). Assumes the baseline means 'nothing here': a black baseline can give no "
+                            "credit to black pixels, a blurred one other answers. Too few steps break "
+                            "completeness.",
+    "DeepLift": "Shares the change from the baseline out layer by layer with fixed rules, in one backward pass; "
+                "its attributions also add up to the score's change. Same baseline caveat as Integrated "
+                "Gradients, and its rules differ from the path integral where the network is far from linear.",
+    "Occlusion": "Covers a window of the digit with black and measures how much the score drops, window after "
+                 "window. Asks the network directly, but only about black windows of one size: a stroke that "
+                 "matters only with another one, or a window smaller than a stroke, is missed.",
+    "Grad-CAM": "Weights one convolution layer's feature maps by their average gradient and keeps the positive "
+                "part, enlarged to 28×28. Only as sharp as that layer's maps, only positive evidence, and only "
+                "for networks with convolutions.",
+    "Guided backprop": "A gradient that passes only positive signals back through each ReLU. Its maps look "
+                       "crisp and digit-like — and that is the trap: the sanity check shows they barely change "
+                       "when the network's top layer is random.",
+    "LIME": "Switches random groups of pixels (superpixels or a grid) to black, asks the network, and fits a "
+            "linear model to the answers, weighted by closeness to the digit. Its R² says how well that line "
+            "fits: a low R² means the explanation describes a model the network is not. Different pieces or "
+            "samples can give a different story.",
+}

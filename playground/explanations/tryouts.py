@@ -52,9 +52,10 @@ def xor_plane(lesson: ExplanationsLesson) -> None:
 
 TRYOUTS: list[Tryout[ExplanationsLesson]] = [
     Tryout("mistake", "A digit your network reads wrong: explain its **true label**, then switch to **its answer**",
-           "the two maps rank the pixels very differently (rank agreement below 0.3; the quick network's first "
-           "mistake, test digit 6, a 2 read as 1: about −0.1). Blue in the answer's map is the ink that led it "
-           "astray.", a_mistake),
+           "Saliency's and Integrated Gradients' two maps rank the pixels very differently (rank agreement below "
+           "0.3; the quick network's first mistake, test digit 6, a 2 read as 1: about −0.1), while Guided "
+           "backprop's two maps stay alike (about 0.5): it draws the digit whichever class you ask about. Blue in "
+           "the answer's map is the ink that led it astray.", a_mistake),
     Tryout("ig-steps", "Integrated Gradients with 2 steps, then raise the steps to 200 (*Method settings*)",
            "the completeness gap under the maps shrinks: with 2 steps the attributions miss f(x) − f(baseline) "
            "by about 2%, with 200 steps by less than 0.1%.", few_steps),
@@ -73,7 +74,7 @@ TRYOUTS: list[Tryout[ExplanationsLesson]] = [
            "nearly every one of the 100 digits with the highest self-influence has a flipped label (more than "
            "90), where 100 digits picked at random would hold about 20.", mislabelled),
     Tryout("xor", "On 2D data: XOR trained here, Saliency, then Integrated Gradients",
-           "near the boundary Saliency's arrows agree with the rule at most data points (about 88%), Integrated "
-           "Gradients' at few (about 10%): it shares out the change from the centre of the plane, not the "
+           "at the data points near the boundary Saliency's arrows mostly agree with the rule (about 88%), "
+           "Integrated Gradients' seldom (about 10%): it shares out the change from the centre of the plane, not the "
            "direction in which the rule grows.", xor_plane),
 ]
