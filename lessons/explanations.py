@@ -4,6 +4,7 @@ network whose true rule is known."""
 
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -57,6 +58,7 @@ ROWS = (
     ("Perturbation and regions — cover parts of the digit, or ask a layer (each map on its own scale)",
      (Method.OCCLUSION, Method.LIME, Method.GRADCAM)),
 )
+DIGIT_ZOOM = 3  # training digits in rows of eight: small enough that their labels stay readable
 TERM = {Method.SALIENCY: "saliency", Method.GRAD_X_INPUT: "gradient × input", Method.SMOOTHGRAD: "SmoothGrad",
         Method.IG: "Integrated Gradients", Method.DEEPLIFT: "DeepLift", Method.OCCLUSION: "occlusion",
         Method.GRADCAM: "Grad-CAM", Method.GUIDED: "guided backprop", Method.LIME: "LIME"}
@@ -115,7 +117,7 @@ def digit_key(name: str) -> str:
 def pick_the_digit() -> tuple[np.ndarray | None, int | None, int | None]:
     """The digit to explain, chosen on the page: (image, its test number or None, its label or None)."""
     sources = ["test", "drawing"]
-    c1, c2, c3, c4 = st.columns([0.9, 0.8, 1.2, 2.1], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([0.9, 0.8, 3.3], vertical_alignment="bottom")
     lesson.source = c1.radio("Explain", sources, index=sources.index(lesson.source), key=SKEY("source"),
                              format_func={"test": "a test digit", "drawing": "my drawing"}.get)
     if lesson.source == "drawing":
@@ -123,7 +125,9 @@ def pick_the_digit() -> tuple[np.ndarray | None, int | None, int | None]:
     index = within_test_set(lesson.digit, len(test_labels))
     lesson.digit = index = int(c2.number_input("Test digit number", 0, len(test_labels) - 1, index,
                                                key=digit_key("digit")))
-    with c3.container(horizontal=True):
+    # the buttons and 'Give me a' in one row that wraps: in four columns the buttons were stacked at 1280
+    # pixels and the last pill was cut off
+    with c3.container(horizontal=True, vertical_alignment="bottom"):
         if st.button("Random", key=KEY("random"), help="A test digit picked at random."):
             lesson.pick_digit(int(np.random.default_rng().integers(len(test_labels))))
             st.rerun()
@@ -133,8 +137,8 @@ def pick_the_digit() -> tuple[np.ndarray | None, int | None, int | None]:
                 st.toast("Your network reads every test digit right.")
             lesson.pick_digit(found)
             st.rerun()
-    wanted = c4.pills("Give me a", list(range(len(names))), format_func=lambda c: names[c], key=digit_key("give"),
-                      help="The next test digit with this label, after the one on screen.")
+        wanted = st.pills("Give me a", list(range(len(names))), format_func=lambda c: names[c],
+                          key=digit_key("give"), help="The next test digit with this label, after the one on screen.")
     if wanted is not None:
         lesson.pick_digit(next_digit(test_labels, index, label=int(wanted)))
         st.rerun()
@@ -323,6 +327,19 @@ def per_class() -> None:
                          mode="absolute"))
 
 
+def train_side(kind: str, title: str, limits: TrainingLimits, column) -> None:
+    """Train the experiment's network through the training driver (the class's slot and limits apply), its
+    progress in `column`; when the run ends, the page runs again to show the result."""
+    side = lesson.side[kind]
+    progress, waiting = column.empty(), column.empty()
+    outcome = ui.train(side.trainer, side.run, limits, notice=waiting, progress=lambda: progress.progress(
+        side.trainer.fraction_done, text=f"{title}: epoch {side.trainer.epoch:.2f} of {side.trainer.config.epochs}"))
+    if lesson.side_ran(kind, outcome):
+        if message := limit_message(outcome, limits):
+            st.toast(message)
+        st.rerun()
+
+
 # ------------------------------------------------------------------------------------------------ sanity checks
 def sanity_checks() -> None:
     image, index, label = pick_the_digit()
@@ -390,14 +407,7 @@ def shuffled_labels(image: np.ndarray, x: torch.Tensor, target: int) -> None:
         c2.caption("Not trained yet.")
         return
     if training:
-        progress, waiting = c2.empty(), c2.empty()
-        outcome = ui.train(side.trainer, side.run, limits, notice=waiting, progress=lambda: progress.progress(
-            side.trainer.fraction_done, text=f"Shuffled labels: epoch {side.trainer.epoch:.2f} of "
-                                             f"{side.trainer.config.epochs}"))
-        if lesson.side_ran("shuffled", outcome):
-            if message := limit_message(outcome, limits):
-                st.toast(message)
-            st.rerun()
+        train_side("shuffled", "Shuffled labels", limits, c2)
         return
     twin = side.trainer
     accuracy = twin.history[-1].test_accuracy if twin.history else float("nan")
@@ -474,16 +484,16 @@ def training_examples() -> None:
             model, data, image, k=8, space=s))
         st.markdown(f"**{title}**")
         st.image(map_row([train_images[i] for i in idx], [f"{names[train_labels[i]]}" for i in idx],
-                         over=False, legend=False, mode="absolute"))
+                         over=False, legend=False, mode="absolute", zoom=DIGIT_ZOOM))
     st.markdown("**TracIn: proponents and opponents** among 4,000 training digits.", help=explain("TracIn"))
     found = lesson.cached("tracin", (mkey, image.tobytes(), target), lambda: influence.tracin(
         trainer, image, target, k=8, pool=4000))
     st.markdown("Proponents — training on these made this answer more likely")
     st.image(map_row([train_images[i] for i in found.proponents], [names[train_labels[i]] for i in found.proponents],
-                     over=False, legend=False, mode="absolute"))
+                     over=False, legend=False, mode="absolute", zoom=DIGIT_ZOOM))
     st.markdown("Opponents — training on these made it less likely")
     st.image(map_row([train_images[i] for i in found.opponents], [names[train_labels[i]] for i in found.opponents],
-                     over=False, legend=False, mode="absolute"))
+                     over=False, legend=False, mode="absolute", zoom=DIGIT_ZOOM))
     st.caption(f"Summed over {found.checkpoints} checkpoint{'s' if found.checkpoints != 1 else ''} saved during "
                "training. " + found.note)
     mislabelled()
@@ -509,14 +519,7 @@ def mislabelled() -> None:
         if c2.button("Stop", key=KEY("flip-stop")):
             lesson.stop_side("flipped")
             st.rerun()
-        progress, waiting = c3.empty(), c3.empty()
-        outcome = ui.train(side.trainer, side.run, limits, notice=waiting, progress=lambda: progress.progress(
-            side.trainer.fraction_done, text=f"Flipped labels: epoch {side.trainer.epoch:.2f} of "
-                                             f"{side.trainer.config.epochs}"))
-        if lesson.side_ran("flipped", outcome):
-            if message := limit_message(outcome, limits):
-                st.toast(message)
-            st.rerun()
+        train_side("flipped", "Flipped labels", limits, c3)
         return
     pool = min(4000, len(side.flipped))
     scores = lesson.cached("self-influence", (model_key(side.trainer), pool),
@@ -530,10 +533,10 @@ def mislabelled() -> None:
     labels = side.trainer.data.train_labels.numpy()
     images = side.trainer.data.train_images.numpy()
     st.markdown("The 16 training digits with the highest self-influence, with the label they were trained under "
-                "(✗: a flipped label)")
+                "(*flipped*: not its true label)")
     for row in (top[:8], top[8:]):  # two rows of eight: sixteen in one row were too small to read
-        st.image(map_row([images[i] for i in row], [f"as {names[labels[i]]}" + (" ✗" if side.flipped[i] else "")
-                                                     for i in row], over=False, legend=False, mode="absolute"))
+        st.image(map_row([images[i] for i in row], [f"as {names[labels[i]]}" + (", flipped" if side.flipped[i] else "")
+                                                     for i in row], over=False, legend=False, mode="absolute", zoom=DIGIT_ZOOM))
 
 
 # ------------------------------------------------------------------------------------------------ 2D
@@ -559,7 +562,10 @@ def on_2d_data() -> None:
         run, lesson.plane_method, lesson.settings))
     # the chart at its own size (a square plane and its legends), the rule and the table under it: in a
     # column beside each other the plane was squeezed narrower than tall and the table cut off
-    st.altair_chart(plane.field_chart(run, field), width="content")
+    # 'pad': the plane keeps its square size and the legends are added beside it (with 'fit' the whole chart,
+    # legends and all, was squeezed into the plane's width and the plane came out narrower than tall)
+    st.altair_chart(plane.field_chart(run, field).properties(autosize=alt.AutoSizeParams(type="pad")),
+                    width="content")
     if field.note:
         st.info(field.note, icon=":material/info:")
     if field.rule is not None:

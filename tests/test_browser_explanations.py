@@ -90,7 +90,9 @@ def test_explain_one_digit(lp: LessonPage) -> None:
 
     # another class
     lp.radio("Explain the score of", "another class")
-    expect(main(lp).get_by_text(re.compile("Explaining the score of"))).to_be_visible()
+    lp.choose("Class", "3")
+    expect(main(lp).get_by_text(re.compile(r"Explaining the score of 3 — "))).to_be_visible()
+    expect(text(lp, COMPLETENESS)).to_have_count(1)
     no_trouble(lp)
 
     # the next digit it reads wrong
@@ -144,14 +146,15 @@ def test_on_2d_data(lp: LessonPage) -> None:
     no_trouble(lp)
     expect(main(lp).locator('[data-testid="stVegaLiteChart"]')).to_have_count(1, timeout=60_000)
     expect(lp.dataframes()).to_have_count(1)
-    shoot(lp, "plane")
+    shoot(lp, "plane", lower=lp.dataframes().first)
 
 
 # ------------------------------------------------------------------------------------------------ bad link
 def test_a_link_out_of_bounds_gives_notices(app_server, page) -> None:
     lp = LessonPage(page, app_server.url, "explanations").open("explanations?view=sanity&steps=999&target=x")
     no_trouble(lp)
-    expect(main(lp).locator('[data-testid="stAlert"]').first).to_be_visible()
+    expect(main(lp).get_by_text("steps '999' is not a whole number from 2 to 200 — using the default.")).to_be_visible()
+    expect(main(lp).get_by_text(re.compile(r"^target 'x' is not predicted, true or a digit"))).to_be_visible()
     screenshot(page, "explanations-bad-link")
 
 
