@@ -557,7 +557,7 @@ def on_2d_data() -> None:
         lesson.plane_method = Method.IG
     lesson.plane_method = c2.selectbox("Method", methods, index=methods.index(lesson.plane_method),
                                        key=SKEY("plane-method"), help=explain(TERM[lesson.plane_method]))
-    key = (id(run), getattr(run, "epoch", 0), lesson.settings)
+    key = (run.fingerprint(), lesson.settings)  # a reset, an edited weight or more training: new arrows
     field = lesson.cached(f"plane-field-{lesson.plane_method}", key, lambda: plane.explain_plane(
         run, lesson.plane_method, lesson.settings))
     # the chart at its own size (a square plane and its legends), the rule and the table under it: in a

@@ -241,3 +241,17 @@ def test_the_hidden_space_view_falls_back_to_a_layer_the_network_has() -> None:
     assert shown_layer(run, 9) == 1  # gone (a layer was removed): the first hidden layer
     assert shown_layer(PlaygroundRun(PlaygroundSettings(networkShape=[])), 1) == 0  # no hidden layer: the inputs
     assert axis_label(run, 0, 1) == run.features[1] and axis_label(run, 2, 0) == "neuron 1"
+
+
+def test_fingerprint_follows_the_network_and_the_points() -> None:
+    """Results kept per network state (the 2D attacks' distances, the explanations' arrows) use this key: the
+    same state gives the same key; training, an edited weight or other points give a new one."""
+    run = PlaygroundRun(PlaygroundSettings(dataset="circle"))
+    first = run.fingerprint()
+    assert run.fingerprint() == first
+    run.train(1)
+    trained = run.fingerprint()
+    assert trained != first
+    run.network.params[0] += 0.5  # an edited weight, the epoch unchanged
+    assert run.fingerprint() != trained
+    assert run.fingerprint(run.train_x[:10]) != run.fingerprint()

@@ -262,13 +262,7 @@ def bands_summary(bands: list[Band], step: Step2D, distances: np.ndarray) -> str
 def state_key(run: PlaygroundRun, points: np.ndarray) -> tuple:
     """What the distances to the boundary depend on: the network's weights and features, and the points (a
     reset network at epoch 0 again, or new data, gives a new key)."""
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
-    for array in (run.network.params, run.network.alive, np.asarray(points, dtype=np.float64)):
-        digest.update(np.ascontiguousarray(array).tobytes())
-    digest.update(",".join(run.features).encode())
-    return ("2d", digest.hexdigest())
+    return run.fingerprint(points)
 
 
 def can_attack(run: PlaygroundRun) -> bool:

@@ -235,6 +235,20 @@ class PlaygroundRun:
         test = net.loss(self.test_features, self.targets(self.test_y))
         self.history.append(self.epoch, train, test)
 
+    def fingerprint(self, points: np.ndarray | None = None) -> tuple:
+        """What results computed from this network depend on: its weights and switched-off links, its input
+        features, and `points` (by default its training and test points). A reset, an edited weight, more
+        training or new data gives a new key; the same state gives the same key."""
+        import hashlib
+
+        if points is None:
+            points = np.concatenate([self.train_x, self.test_x])
+        digest = hashlib.blake2b(digest_size=16)
+        for array in (self.network.params, self.network.alive, np.asarray(points, dtype=np.float64)):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update(",".join(self.features).encode())
+        return ("2d", digest.hexdigest())
+
     def scores(self) -> Scores:
         """Current losses (the last recorded) and accuracy or RMSE on both sets (computed once per state of
         the network: a frame and the stop-at-a-loss check ask for them in turn)."""
