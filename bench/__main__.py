@@ -16,6 +16,7 @@ BENCHMARKS = {
     "embeddings": "bench.bench_embeddings",
     "attacks": "bench.bench_attacks",
     "explanations": "bench.bench_explanations",
+    "generative": "bench.bench_generative",
 }
 
 

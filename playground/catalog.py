@@ -85,6 +85,14 @@ LESSONS: tuple[Lesson, ...] = (
         script="lessons/explanations.py",
         icon=":material/psychology_alt:",
     ),
+    Lesson(
+        key="generative",
+        title="Make new data: GANs and VAEs",
+        summary="Watch a GAN learn to fake a 2D distribution, see why GANs fail, and steer a VAE's latent space "
+                "of digits.",
+        script="lessons/generative.py",
+        icon=":material/auto_awesome:",
+    ),
 )
 
 

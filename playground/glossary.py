@@ -111,6 +111,36 @@ GLOSSARY: dict[str, str] = {
                       "explanation makes it fall fast (a small area under the curve).",
     "TracIn": "Scores each training digit by how much the training steps on it raised (proponent) or lowered "
               "(opponent) the loss on the digit you explain, summed over saved checkpoints.",
+    "GAN": "A generative adversarial network: a generator makes fake samples from random noise and a "
+           "discriminator learns to tell them from real ones; each network trains against the other.",
+    "generator": "The network of a GAN that turns random noise into samples; it learns from the "
+                 "discriminator's gradients to make samples the discriminator takes for real.",
+    "discriminator": "The network of a GAN that says how likely a sample is to be real (1) rather than generated "
+                     "(0); it trains on real and generated samples.",
+    "latent noise": "The random numbers a generator starts from (one or two per sample, uniform or Gaussian): "
+                    "the generator learns a map from this noise to the data.",
+    "mode collapse": "A GAN's generator covers only some of the data's clusters (modes), because fooling the "
+                     "discriminator there is enough for now.",
+    "KL divergence": "How much one distribution differs from another (0 when equal, in bits here): large when "
+                     "the generator puts almost nothing where the real data is.",
+    "JS divergence": "A symmetric, bounded version of the KL divergence (0 when equal, at most 1 bit): the "
+                     "lesson's measure of how close the generated samples are to the real ones.",
+    "non-saturating loss": "The generator maximises log D(fake) instead of minimising log(1 - D(fake)): the same "
+                           "goal, but strong gradients while the discriminator is winning (GAN Lab's log loss).",
+    "minimax loss": "The original GAN game: the generator minimises log(1 - D(fake)), whose gradient vanishes "
+                    "when the discriminator confidently rejects the fakes.",
+    "least-squares loss": "The discriminator's outputs are pushed to 1 for real and 0 for fake by squared error; "
+                          "its gradients do not vanish when it is sure.",
+    "autoencoder": "A network that squeezes each input into a few numbers (its code) and rebuilds the input "
+                   "from them; trained to make the rebuilt input match.",
+    "VAE": "A variational autoencoder: the encoder gives a small cloud of codes for each input instead of a "
+           "point, and a KL term keeps the codes near a standard normal, so every region decodes to something.",
+    "latent space": "The space of codes a generative model decodes from: here a plane, so you can point at any "
+                    "spot and see what it decodes to.",
+    "reconstruction loss": "How badly the decoder rebuilds the input from its code (binary cross-entropy summed "
+                           "over the pixels).",
+    "β": "The weight of the VAE's KL term: a larger β packs the codes closer to a standard normal (a smoother "
+         "map, blurrier digits); a smaller one favours sharp reconstructions.",
 }
 
 

@@ -158,6 +158,19 @@ def explanations_png() -> bytes:
     return map_row(list(maps), ["", "", ""], digit=images[0], over=False, legend=False, zoom=4)
 
 
+def generative_png() -> bytes:
+    """The layered view of a GAN trained here on GAN Lab's ring recipe for its iteration count (the generative
+    models lesson's card)."""
+    from playground.generative.gan import Gan
+    from playground.generative.pictures import card_png
+    from playground.generative.recipes import GANLAB_RECIPES
+
+    recipe = GANLAB_RECIPES["ring"]
+    gan = Gan(recipe.settings)
+    gan.train(recipe.ganlab_iterations or 800)
+    return card_png(300, gan.view())
+
+
 # Each lesson's home-card picture, by the lesson's key (tests/test_catalog checks that every lesson has one).
 CARD_PICTURES: dict[str, Callable[[], bytes]] = {
     "data": toy_datasets_mosaic_png,
@@ -168,4 +181,5 @@ CARD_PICTURES: dict[str, Callable[[], bytes]] = {
     "embeddings": embeddings_png,
     "adversarial": adversarial_png,
     "explanations": explanations_png,
+    "generative": generative_png,
 }

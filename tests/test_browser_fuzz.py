@@ -23,6 +23,7 @@ from playwright.sync_api import Page, expect
 from harness.browser import after_run, page_errors, wait_idle
 from harness.lesson_page import LessonPage
 from playground.catalog import LESSONS
+from playground.generative.url import KEYS as GENERATIVE_KEYS
 from playground.tfplayground.url import HIDABLE, HIDE_SUFFIX, KNOWN_KEYS
 from tests.test_drawing import _chunk, _png, _url
 
@@ -32,7 +33,7 @@ DIGIT_KEYS = ("kind", "source", "hidden", "filters", "kernel", "pool", "activati
               "epochs", "seed")  # playground/digits/url.py
 ADVERSARIAL_KEYS = ("attack", "eps", "steps", "target", "digit")  # lessons/adversarial.py lesson_from_link
 KEYS = sorted(set(KNOWN_KEYS) | {name + HIDE_SUFFIX for name in HIDABLE} | set(DIGIT_KEYS)
-              | set(ADVERSARIAL_KEYS) | {"hidden"})
+              | set(ADVERSARIAL_KEYS) | set(GENERATIVE_KEYS) | {"hidden"})
 PAGES = ["", *(lesson.key for lesson in LESSONS)]  # "" is home
 
 EVIL = "evil.example"

@@ -15,6 +15,7 @@ from playground.embeddings import explainers as embedding_explainers
 from playground.embeddings.lesson import View as EmbeddingView
 from playground.explanations import explainers as explanation_explainers
 from playground.explanations.lesson import View as ExplanationView
+from playground.generative import explainers as generative_explainers
 from playground.glossary import GLOSSARY
 
 # lesson -> (its texts, the parts that must have one)
@@ -23,6 +24,7 @@ PAGES = {
     "adversarial": (adversarial_explainers.EXPLAINERS, adversarial_explainers.PARTS),
     "embeddings": (embedding_explainers.EXPLAINERS, embedding_explainers.PARTS),
     "explanations": (explanation_explainers.EXPLAINERS, explanation_explainers.PARTS),
+    "generative": (generative_explainers.EXPLAINERS, generative_explainers.PARTS),
 }
 
 
@@ -61,8 +63,8 @@ def test_the_texts_use_the_words_the_views_show() -> None:
 
 
 @pytest.mark.parametrize("module", [digit_explainers, adversarial_explainers, embedding_explainers,
-                                    explanation_explainers],
-                         ids=["digits", "adversarial", "embeddings", "explanations"])
+                                    explanation_explainers, generative_explainers],
+                         ids=["digits", "adversarial", "embeddings", "explanations", "generative"])
 def test_a_view_s_words_are_explained_under_its_text(module) -> None:
     for part in module.PARTS:
         text = module.with_terms(part)

@@ -42,14 +42,15 @@ MAY_IMPORT: dict[str, set[str]] = {
     # 5-6
     "tfplayground": FOUNDATIONS,
     "digits": FOUNDATIONS,
-    # 7: adversarial, embeddings and explanations do not import each other
+    # 7: adversarial, embeddings, explanations and generative do not import each other
     "adversarial": LESSONS,
     "embeddings": LESSONS,
     "explanations": LESSONS,
+    "generative": LESSONS,
     # 8-9
-    "thumbnails": LESSONS | {"adversarial", "embeddings", "explanations"},
+    "thumbnails": LESSONS | {"adversarial", "embeddings", "explanations", "generative"},
     "cards": {"catalog", "paths", "thumbnails"},
-    "ui": LESSONS | {"adversarial", "embeddings", "explanations", "thumbnails", "cards"},
+    "ui": LESSONS | {"adversarial", "embeddings", "explanations", "generative", "thumbnails", "cards"},
 }
 
 

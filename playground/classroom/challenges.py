@@ -78,6 +78,9 @@ FIGURES: dict[str, Figure] = {
     "map_agreement": Figure("rank agreement of the two maps", "number", over="too high"),
     "ig_quarter": Figure("Integrated Gradients' quarter", "text"),
     "occlusion_quarter": Figure("occlusion's quarter", "text"),
+    "js": Figure("JS divergence", "loss", over="too high"),
+    "modes": Figure("modes covered", "text"),
+    "iterations": Figure("iterations", "count", count_noun=True, over="too many"),
 }
 
 
@@ -285,6 +288,16 @@ DISAGREE_TIERS = (
                                                  "expected; find one it is sure of."))),
 )
 
+MODES_MOST_ITERATIONS = 3_000  # the eight-modes challenge: within this many iterations
+MODES_TIERS = (
+    Tier("bronze", (Bound("js", "<=", 0.3, "Which modes are missing? Watch the arrows: do they reach the empty "
+                                          "modes, or does the discriminator's belief leave them unclaimed?"),)),
+    Tier("silver", (Bound("js", "<=", 0.15, "All modes covered but JS still high: the generator spreads points "
+                                           "between the modes. What lets it tear its output into pieces?"),)),
+    Tier("gold", (Bound("js", "<=", 0.08, "Look at the manifold: thin bridges between modes cost JS. More "
+                                         "neurons, another loss or a slower discriminator may help."),)),
+)
+
 CHALLENGES: dict[str, Challenge] = {
     c.key: c
     for c in (
@@ -304,6 +317,10 @@ CHALLENGES: dict[str, Challenge] = {
                   "and occlusion name different quarters of the image as the most important one for the "
                   "network's answer, with maps that agree as little as you can (rank agreement, Spearman).",
                   "map_agreement", True, DISAGREE_TIERS),
+        Challenge("eight-modes", "generative", "Catch all eight",
+                  f"On the 8 Gaussians, train a GAN whose generated points cover all eight modes, with a JS "
+                  f"divergence as low as you can, within {MODES_MOST_ITERATIONS:,} iterations.",
+                  "js", True, MODES_TIERS),
     )
 }
 
@@ -408,3 +425,23 @@ def check_methods_disagree(result) -> Attempt:
         problems.append(f"find a digit where the two name different quarters (both name the "
                         f"{result.ig_quarter} one here)")
     return grade("methods-disagree", figures, problems)
+
+
+def check_eight_modes(result) -> Attempt:
+    """The GAN now (generative.challenge.ModesResult): the 8 Gaussians, at most MODES_MOST_ITERATIONS
+    iterations, every mode covered; graded on the JS divergence between real and generated points."""
+    if result is None:
+        return grade("eight-modes", {}, ["train a GAN first"])
+    figures = {"js": round(float(result.js), 4), "modes": f"{result.covered} of {result.total}",
+               "iterations": int(result.iterations)}
+    problems = []
+    if result.shape != "eight":
+        problems.append("choose the 8 Gaussians as the real distribution")
+    elif result.covered < result.total:
+        problems.append(f"cover every mode (the generated points reach {result.covered} of {result.total})")
+    if result.iterations > MODES_MOST_ITERATIONS:
+        problems.append(f"get there within {MODES_MOST_ITERATIONS:,} iterations (this run is at "
+                        f"{result.iterations:,}: press Reset and train again)")
+    elif result.iterations == 0:
+        problems.append("train the GAN first")
+    return grade("eight-modes", figures, problems)

@@ -11,6 +11,8 @@ import pandas as pd
 
 from playground.render.colors import (
     CLASS_HEX,
+    DISCRIMINATOR_HEX,
+    GENERATOR_HEX,
     INK_HEX,
     MUTED_HEX,
     NEGATIVE_HEX,
@@ -404,3 +406,85 @@ def _curves_spec(methods: tuple[str, ...], baseline: str) -> dict:
         panel("insertion", "Insertion: most important pixels put on black first", "pixels inserted"),
     ).to_dict(validate=True)
     return _without_data(spec)
+
+
+# ------------------------------------------------------------------------------------------- GANs
+
+GAN_LOSS_LINES = {"d_loss": "discriminator", "g_loss": "generator"}
+GAN_DIVERGENCES = {"kl": "KL(real ‖ generated)", "js": "JS divergence"}
+_ITERATION_AXIS = alt.Axis(format="d", tickMinStep=1, title="iteration")
+
+
+def _history_frame(history: list[dict], columns: dict[str, str], name: str) -> pd.DataFrame:
+    """History rows {"iteration", "d_loss", "g_loss", "kl", "js"} -> a long table (iteration, `name`, value),
+    leaving out values that are missing or not finite (a diverged run)."""
+    rows = [{"iteration": int(r["iteration"]), name: label, "value": float(r[key])}
+            for r in history for key, label in columns.items()
+            if r.get(key) is not None and np.isfinite(float(r[key]))]
+    return pd.DataFrame(rows, columns=["iteration", name, "value"])
+
+
+def gan_losses(history: list[dict], height: int = 160, width: int | None = None) -> alt.VConcatChart:
+    """The discriminator's and the generator's losses over the iterations (GAN Lab's blue and purple). One
+    panel in a concat, as gan_divergences: Streamlit fits a single view's height around its title and legend
+    and squeezes the plot, while a concat's panel keeps `height`."""
+    frame = _history_frame(history, GAN_LOSS_LINES, "network")
+    names = list(GAN_LOSS_LINES.values())
+    panel = alt.Chart(frame).mark_line(strokeWidth=2).encode(
+        x=alt.X("iteration:Q", axis=_ITERATION_AXIS),
+        y=alt.Y("value:Q", title="loss", scale=alt.Scale(zero=False)),
+        color=alt.Color("network:N", scale=alt.Scale(domain=names, range=[DISCRIMINATOR_HEX, GENERATOR_HEX]),
+                        title=None, legend=alt.Legend(orient="top")),
+        tooltip=["iteration:Q", "network:N", alt.Tooltip("value:Q", format=".4f", title="loss")],
+    ).properties(height=height, **({} if width is None else {"width": width}))
+    return alt.vconcat(panel)
+
+
+def gan_divergences(history: list[dict], floor: float | dict[str, float] | None = None,
+                    height: int = 130, width: int | None = None) -> alt.VConcatChart:
+    """KL and JS divergence (bits) between the real and the generated densities on the grid, one panel each
+    (KL runs far higher than JS); `floor` (a number for JS, or {"kl": …, "js": …}) is what a perfect generator
+    scores with these samples, drawn as a dashed rule."""
+    frame = _history_frame(history, GAN_DIVERGENCES, "divergence")
+    floors = floor if isinstance(floor, dict) else ({} if floor is None else {"js": float(floor)})
+    colours = {"kl": NEGATIVE_HEX, "js": INK_HEX}
+    panels = []
+    for key, label in GAN_DIVERGENCES.items():
+        part = frame[frame["divergence"] == label]
+        line = alt.Chart(part).mark_line(strokeWidth=2, color=colours[key]).encode(
+            x=alt.X("iteration:Q", axis=_ITERATION_AXIS),
+            y=alt.Y("value:Q", title="bits", scale=alt.Scale(zero=True)),
+            tooltip=["iteration:Q", alt.Tooltip("value:Q", format=".4f", title=label)],
+        )
+        layers: list[alt.Chart] = [line]
+        if key in floors and np.isfinite(floors[key]):
+            rule = pd.DataFrame({"value": [floors[key]], "text": [f"a perfect generator ≈ {floors[key]:.3f}"]})
+            base = alt.Chart(rule).encode(y="value:Q")
+            layers.append(base.mark_rule(color=MUTED_HEX, strokeDash=[5, 4]))
+            layers.append(base.mark_text(align="left", dx=4, dy=-6, x=0, color=MUTED_HEX, fontSize=11).encode(
+                text="text:N"))
+        panels.append(alt.layer(*layers).properties(height=height, title=label,
+                                                    **({} if width is None else {"width": width})))
+    return alt.vconcat(*panels)
+
+
+VAE_TERMS = {"reconstruction": "reconstruction", "kl": "KL term"}
+
+
+def vae_curves(curves: list[dict], height: int = 120, width: int = 300) -> alt.VConcatChart:
+    """A VAE's (or autoencoder's) loss while it trains, its two terms in their own panels (the KL term is tens
+    of times smaller), training and test lines (rows {"epoch", "set", "reconstruction", "kl", "total"})."""
+    rows = [{"epoch": float(r["epoch"]), "set": r["set"], "term": label, "value": float(r[key])}
+            for r in curves for key, label in VAE_TERMS.items()
+            if r.get(key) is not None and np.isfinite(float(r[key]))]
+    frame = pd.DataFrame(rows, columns=["epoch", "set", "term", "value"])
+    panels = []
+    for label in VAE_TERMS.values():
+        panels.append(alt.Chart(frame[frame["term"] == label]).mark_line(strokeWidth=2).encode(
+            x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("value:Q", title="per digit", scale=alt.Scale(zero=False)),
+            strokeDash=alt.StrokeDash("set:N", title=None, sort=["train", "test"], legend=alt.Legend(orient="top")),
+            color=alt.value(INK_HEX if label == "reconstruction" else NEGATIVE_HEX),
+            tooltip=["epoch:Q", "set:N", alt.Tooltip("value:Q", format=".2f", title=label)],
+        ).properties(height=height, width=width, title=label))
+    return alt.vconcat(*panels)

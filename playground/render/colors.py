@@ -94,3 +94,37 @@ def blend_class_rgb(probabilities: np.ndarray, strength: float = 0.85) -> np.nda
     certainty = (p.max(axis=-1, keepdims=True) - 1.0 / k) / (1.0 - 1.0 / k)
     w = np.clip(certainty, 0.0, 1.0) * strength
     return np.rint(_MID + (mixed - _MID) * w).astype(np.uint8)
+
+
+# ------------------------------------------------------------------------------------------- GANs
+# GAN Lab's colours: real samples green, generated (fake) samples purple, the generator's gradients pink;
+# the discriminator blue and the generator purple in the model overview and the loss chart.
+REAL_HEX = "#008837"
+FAKE_HEX = "#7b3294"
+ARROW_HEX = "#c414db"
+DISCRIMINATOR_HEX = "#4080f7"
+GENERATOR_HEX = "#aa4fc0"
+# d3's PRGn (ColorBrewer's 11 classes), from purple (D(x) = 0: "fake") through grey to green (1: "real").
+PRGN_HEX = ("#40004b", "#762a83", "#9970ab", "#c2a5cf", "#e7d4e8", "#f7f7f7",
+            "#d9f0d3", "#a6dba0", "#5aae61", "#1b7837", "#00441b")
+
+
+def belief_palette(strength: float = 0.62, levels: int = 256) -> np.ndarray:
+    """(levels, 3) uint8: the discriminator's belief D(x) from 0 (purple, fake) to 1 (green, real) on PRGn,
+    faded towards its light middle by `strength` so the samples drawn over it stay readable."""
+    stops = np.stack([hex_to_rgb(c) for c in PRGN_HEX])
+    t = np.linspace(0.0, 1.0, levels) * (len(stops) - 1)
+    i = np.minimum(t.astype(np.int64), len(stops) - 2)
+    f = (t - i)[:, None]
+    rgb = stops[i] * (1 - f) + stops[i + 1] * f
+    middle = stops[len(stops) // 2]
+    return np.rint(middle + (rgb - middle) * strength).astype(np.uint8)
+
+
+BELIEF_PALETTE = belief_palette()  # index i is the colour of D(x) = i / 255
+
+
+def belief_hex(d: float) -> str:
+    """The layered view's background colour for the discriminator's belief D(x) = d, as '#rrggbb'."""
+    r, g, b = (int(v) for v in BELIEF_PALETTE[int(round(min(max(d, 0.0), 1.0) * 255))])
+    return f"#{r:02x}{g:02x}{b:02x}"

@@ -92,6 +92,29 @@ def digit_pad(key: str, remembered: dict | None = None, size: int = 280, ink: in
     return drawing
 
 
+def latent_pad(key: str, background_png: bytes, extent: tuple[float, float, float, float], decoder: dict,
+               on_point: Callable[[tuple[float, float]], None] | None = None, marks: list | None = None,
+               point: tuple[float, float] | None = None, size: int = 320, digit_size: int = 168,
+               on_bad: Callable[[str], None] | None = None) -> None:
+    """The latent pad (web/latent_pad.js): the map picture of `extent` (x0, x1, y0, y1); a click or drag
+    decodes the point in the browser with `decoder` (vae.LatentTrainer.decoder_payload) and draws the digit
+    live. On release on_point((x, y)) runs before the rerun, once the point is checked (on_bad(message) if
+    it is not a point). `marks`: up to two codes drawn as A and B; `point`: the crosshair of a new pad."""
+    from playground.generative.latent import checked_point, marks_payload
+
+    def released() -> None:
+        value, problem = checked_point(getattr(st.session_state.get(key), "z", None))
+        if value is not None and on_point is not None:
+            on_point(value)
+        elif problem is not None and on_bad is not None:
+            on_bad(problem)
+
+    data = {"background": data_uri(background_png), "extent": [float(v) for v in extent], "decoder": decoder,
+            "marks": marks_payload(marks or []), "point": None if point is None else [float(point[0]), float(point[1])],
+            "size": size, "digit_size": digit_size}
+    component("latent_pad", "<div class='nlp'></div>")(data=data, key=key, on_z_change=released)
+
+
 def dataset_picker(names: list[str], labels: dict[str, str], selected: str | None, key: str,
                    on_pick: Callable[[str], None]) -> None:
     """TF's clickable dataset thumbnails; on_pick(name) runs before the rerun."""

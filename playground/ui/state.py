@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from playground.digits.lesson import DigitLesson
     from playground.embeddings.lesson import EmbeddingLesson
     from playground.explanations.lesson import ExplanationsLesson
+    from playground.generative.lesson import GenerativeLesson
     from playground.tfplayground.lesson import PlaygroundLesson
 
 T = TypeVar("T")
@@ -136,3 +137,7 @@ def adversarial_lesson(factory: Callable[[], AdversarialLesson]) -> AdversarialL
 
 def explanations_lesson(factory: Callable[[], ExplanationsLesson]) -> ExplanationsLesson:
     return lesson_state(catalog.lesson_by_key("explanations").state_key, factory)
+
+
+def generative_lesson(factory: Callable[[], GenerativeLesson]) -> GenerativeLesson:
+    return lesson_state(catalog.lesson_by_key("generative").state_key, factory)
