@@ -294,7 +294,7 @@ def test_draw_your_own_distribution(server, page) -> None:
     before = real_dots(view_src(lp))
     assert before.sum() > 100
 
-    main(lp).locator('[data-testid="stExpander"] summary').filter(has_text="Draw your own distribution").click()
+    main(lp).locator('[data-testid="stExpander"] summary').filter(has_text="Draw your own").click()
     apply = lp.key("apply-drawing").get_by_role("button")
     expect(apply).to_be_visible()
     expect(apply).to_be_disabled()  # nothing drawn: nothing to apply
@@ -368,8 +368,7 @@ def test_the_vae_half(server, page) -> None:
     expect(grids.filter(has_text="Variational autoencoder (VAE)")).to_have_count(1)
     shoot(lp, "vae-compare", lower=grids.first)
 
-    # BUG (latent_pad.js, LatentPad.configure): the page asks for a 300 px pad, a canvas's default width is
-    # 300, so `if (this.map.width !== size)` never sets the height: the map is 300×150, shows only the top
-    # half of the latent square, and a pointer can only reach that half.
+    # the pad is square at the page's 300 px (a canvas's default 300×150 once kept its height: only the top
+    # half of the latent square showed)
     size = page.locator("canvas.nlp-map").evaluate("c => [c.width, c.height, c.clientWidth, c.clientHeight]")
     assert size[0] == size[1] and size[2] == size[3], f"the latent pad is not square: canvas {size}"

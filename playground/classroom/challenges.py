@@ -290,12 +290,12 @@ DISAGREE_TIERS = (
 
 MODES_MOST_ITERATIONS = 3_000  # the eight-modes challenge: within this many iterations
 MODES_TIERS = (
-    Tier("bronze", (Bound("js", "<=", 0.3, "Which modes are missing? Watch the arrows: do they reach the empty "
-                                          "modes, or does the discriminator's belief leave them unclaimed?"),)),
-    Tier("silver", (Bound("js", "<=", 0.15, "All modes covered but JS still high: the generator spreads points "
+    Tier("bronze", (Bound("js", "<=", 0.55, "Which modes are missing, or where do points fall between them? "
+                                           "Watch the arrows and the discriminator's belief between the modes."),)),
+    Tier("silver", (Bound("js", "<=", 0.52, "All modes covered but JS still high: the generator spreads points "
                                            "between the modes. What lets it tear its output into pieces?"),)),
-    Tier("gold", (Bound("js", "<=", 0.08, "Look at the manifold: thin bridges between modes cost JS. More "
-                                         "neurons, another loss or a slower discriminator may help."),)),
+    Tier("gold", (Bound("js", "<=", 0.48, "Look at the manifold: thin bridges between modes cost JS. Does the "
+                                         "generator move too fast for the discriminator to keep up?"),)),
 )
 
 CHALLENGES: dict[str, Challenge] = {

@@ -33,23 +33,23 @@ CONVERGED_JS = {"line": 0.15, "gaussians": 0.1, "ring": 0.15, "disjoint": 0.15}
 GANLAB_RECIPES: dict[str, Recipe] = {
     "line": Recipe("line", "Line (GAN Lab's recipe)",
                    _ganlab("line", "2d-uniform", (2, 5), (2, 6), 0.03, 0.01, 2, seed=8), 466,
-                   "GAN Lab's line recipe: G 2×5, D 2×6, learning rates D 0.03 / G 0.01, 2 D updates per step. "
-                   "This seed reaches JS below 0.15 at step 1,030 (GAN Lab saved its trained model at step 466; "
+                   "GAN Lab's line recipe: G 2×5, D 2×6, learning rates D 0.03 / G 0.01, 2 D updates per iteration. "
+                   "This seed reaches JS below 0.15 at iteration 1,030 (GAN Lab saved its trained model at iteration 466; "
                    "from most other starts it takes far longer, in GAN Lab's algorithm too)."),
     "gaussians": Recipe("gaussians", "Two Gaussians (GAN Lab's recipe)",
                         _ganlab("gaussians", "2d-gaussian", (2, 8), (2, 8), 0.1, 0.03, 2, seed=0), 1931,
                         "GAN Lab's Gaussians recipe: G 2×8, D 2×8, learning rates D 0.1 / G 0.03, 2D Gaussian "
-                        "noise. This seed reaches JS below 0.1 at step 1,870 (GAN Lab's saved model: step "
+                        "noise. This seed reaches JS below 0.1 at iteration 1,870 (GAN Lab's saved model: iteration "
                         "1,931)."),
     "ring": Recipe("ring", "Ring (GAN Lab's recipe)",
                    _ganlab("ring", "2d-uniform", (2, 10), (3, 9), 0.1, 0.03, 3, seed=9), 812,
-                   "GAN Lab's ring recipe: G 2×10, D 3×9, learning rates D 0.1 / G 0.03, 3 D updates per step. "
-                   "This seed reaches JS below 0.15 at step 1,760 (GAN Lab's saved model: step 812)."),
+                   "GAN Lab's ring recipe: G 2×10, D 3×9, learning rates D 0.1 / G 0.03, 3 D updates per iteration. "
+                   "This seed reaches JS below 0.15 at iteration 1,760 (GAN Lab's saved model: iteration 812)."),
     "disjoint": Recipe("disjoint", "Three blobs (GAN Lab's recipe)",
                        _ganlab("disjoint", "2d-gaussian", (3, 10), (3, 11), 0.1, 0.03, 1, seed=0), 1710,
                        "GAN Lab's three-blob recipe: G 3×10, D 3×11, learning rates D 0.1 / G 0.03, one D "
-                       "update per step. From a random start it rarely converges: with this seed JS stays above "
-                       "0.45 for the first 2,000 steps (GAN Lab's saved model, at step 1,710, is a run that "
+                       "update per iteration. From a random start it rarely converges: with this seed JS stays above "
+                       "0.45 for the first 2,000 iterations (GAN Lab's saved model, at iteration 1,710, is a run that "
                        "did converge)."),
 }
 
@@ -61,18 +61,18 @@ FAILURES: dict[str, Recipe] = {
     "mode-collapse": Recipe(
         "mode-collapse", "Mode collapse on eight Gaussians", _EIGHT_SMALL, None,
         "With GAN Lab's default sizes (G and D 2×8), the generator covers at most 3 of the 8 modes after 2,000 "
-        "steps: it piles its samples where the discriminator is fooled for now, and the discriminator chases "
+        "iterations: it piles its samples where the discriminator is fooled for now, and the discriminator chases "
         "them from mode to mode."),
     "mode-collapse-cure": Recipe(
-        "mode-collapse-cure", "Cure: bigger networks, one D update per step",
+        "mode-collapse-cure", "Cure: bigger networks, one D update per iteration",
         GanSettings(shape="eight", g=Net(3, 32, lr=0.1), d=Net(3, 32, lr=0.1), k_d=1, seed=0), None,
-        "With 3 layers of 32 in both networks and one discriminator update per step, all 8 modes are covered "
-        "at step 1,500 (each has at least 2% of the generated samples within 0.1 of its centre)."),
+        "With 3 layers of 32 in both networks and one discriminator update per iteration, all 8 modes are covered "
+        "at iteration 1,500 (each has at least 2% of the generated samples within 0.1 of its centre)."),
     "oscillation": Recipe(
         "oscillation", "Oscillation: learning rates too high",
         GanSettings(shape="gaussians", g=Net(lr=0.3), d=Net(lr=0.3), seed=0), None,
         "At learning rate 0.3 for both networks the generated cloud keeps swinging across the plane instead of "
-        "settling: between steps 500 and 1,500 its centre travels over twice as far as at 0.03, and JS stays "
+        "settling: between iterations 500 and 1,500 its centre travels over twice as far as at 0.03, and JS stays "
         "higher."),
     "oscillation-cure": Recipe(
         "oscillation-cure", "Cure: smaller learning rates",
@@ -81,14 +81,14 @@ FAILURES: dict[str, Recipe] = {
     "minimax-early": Recipe(
         "minimax-early", "Minimax loss: the discriminator wins too early",
         GanSettings(loss="minimax", **_STRONG_D), None,
-        "With the original minimax loss and a strong discriminator (3×32, Adam, 10 updates per step), D is sure "
-        "at once that every generated sample is fake; log(1 − D) is then flat, so the generator's gradient "
-        "arrows all but vanish and by step 50 its samples have hardly moved (JS above 0.9)."),
+        "With the original minimax loss and a strong discriminator (3×32, Adam, 10 updates per iteration), D is "
+        "sure at once that every generated sample is fake; log(1 − D) is then flat, so the generator's gradient "
+        "arrows all but vanish, and at iteration 50 JS is still above 0.9."),
     "minimax-early-cure": Recipe(
         "minimax-early-cure", "Cure: the non-saturating loss", GanSettings(loss="non-saturating", **_STRONG_D),
         None,
         "With the non-saturating loss (minimise −log D, GAN Lab's log loss) the same sure discriminator still "
-        "gives full-length arrows, and by step 50 the generated samples have moved well toward the data."),
+        "gives long arrows, and by iteration 50 the generated samples are closer to the data (a lower JS)."),
 }
 
 
