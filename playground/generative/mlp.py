@@ -6,6 +6,7 @@ a handful of whole-array operations."""
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -13,6 +14,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 F = TypeVar("F", bound=Callable)
+_LIMITED = threading.local()  # whether this thread is inside a one_thread call
 
 
 def one_thread(work: F) -> F:
@@ -22,8 +24,14 @@ def one_thread(work: F) -> F:
     wraps whole trainings and frames, not single steps."""
     @functools.wraps(work)
     def call(*args, **kwargs):
-        with threadpool_limits(1, user_api="blas"):
+        if getattr(_LIMITED, "on", False):  # already inside a limited call (train -> step -> record)
             return work(*args, **kwargs)
+        _LIMITED.on = True
+        try:
+            with threadpool_limits(1, user_api="blas"):
+                return work(*args, **kwargs)
+        finally:
+            _LIMITED.on = False
     return call  # type: ignore[return-value]
 
 ACTIVATIONS = ("relu", "leaky-relu", "tanh", "sigmoid", "linear")
