@@ -4,6 +4,8 @@ VAE's 2D latent space of digits that the learner steers with the pointer."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -57,6 +59,7 @@ SHORT_LAYER_LABELS = {"real": "Real", "fake": "Fake", "heatmap": "D's belief", "
                       "gradients": "Gradients"}
 VIEW_PX = 380
 CHART_PX = 390  # the charts' plot width in the side column  # the layered view's width on the page (it is drawn at 400 px)
+SLOW_PART_SECONDS = 1.25  # slow motion's pace when it plays its parts (GAN Lab's SLOW_INTERVAL_MS)
 STEP_LABELS = {"both": "One iteration", "d": "Discriminator only", "g": "Generator only"}
 
 
@@ -151,6 +154,8 @@ def training_controls() -> None:
                    on_change=lambda: lesson.change(k_g=st.session_state[SKEY("kg")]))
     st.slider("Batch size", 10, 500, s.batch, step=10, key=SKEY("batch"), help=explain("batch"),
               on_change=lambda: lesson.change(batch=st.session_state[SKEY("batch")]))
+    st.number_input("Seed", 0, 999_999, s.seed, key=SKEY("seed"), help=explain("seed"),
+                    on_change=lambda: lesson.reseed(st.session_state[SKEY("seed")]))
 
 
 def recipes_menu() -> None:
@@ -257,6 +262,8 @@ def live_gan() -> None:
         if part is None:
             charts_panel()
     sync_link()
+    if part is not None and lesson.slow_auto:
+        wait_then_next_part()
     if lesson.playing:
         pump = st.empty()
 
@@ -312,6 +319,21 @@ def slow_motion_panel() -> None:
                   args=(-1,), disabled=lesson.slow_index == 0)
         st.button("Next part", key=KEY("slow-next"), icon=":material/chevron_right:", type="primary",
                   on_click=lesson.slow_move, args=(1,))
+        st.toggle("Play the parts", key=KEY("slow-auto"), value=lesson.slow_auto,
+                  help=f"One part every {SLOW_PART_SECONDS:g} s, as GAN Lab's slow motion does; after the last "
+                       "part a new step is taken apart.",
+                  on_change=lambda: setattr(lesson, "slow_auto", st.session_state[KEY("slow-auto")]))
+
+
+def wait_then_next_part() -> None:
+    """Slow motion playing its parts: after SLOW_PART_SECONDS the next part (a click is answered at once)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < SLOW_PART_SECONDS:
+        if ui.rerun_requested():
+            return
+        time.sleep(0.05)
+    lesson.slow_move(1)
+    st.rerun(scope="fragment")
 
 
 def gan_half() -> None:

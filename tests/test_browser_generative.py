@@ -235,6 +235,13 @@ def test_slow_motion_walks_through_twelve_parts(server, page) -> None:
     assert walked == want
     assert iteration(lp) == 1  # slow motion took one D update and one G update: one iteration
     no_trouble(lp)
+    # "Play the parts": one part every 1.25 s by itself (past the last part, a new step is taken apart)
+    lp.page.get_by_text("Play the parts", exact=True).click()
+    expect(heading).to_contain_text("part 2 of 12", timeout=10_000)
+    expect(heading).to_contain_text("part 3 of 12", timeout=10_000)
+    assert iteration(lp) == 2
+    lp.page.get_by_text("Play the parts", exact=True).click()  # off again
+    no_trouble(lp)
     lp.after(lp.key("slow").get_by_role("button").click)
     expect(lp.key("slow").get_by_role("button")).to_contain_text("Slow motion")
     expect(heading).to_have_count(0)

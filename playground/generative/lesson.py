@@ -48,6 +48,7 @@ class GenerativeLesson:
     shown: set[str] = field(default_factory=lambda: set(LAYERS))  # the layered view's visible layers
     slow: list | None = None  # slow motion: the parts of the step being walked through (Gan.parts())
     slow_index: int = 0
+    slow_auto: bool = False  # slow motion plays its parts one after another (GAN Lab's slow mode)
     message: str = ""  # said once on the next page run (a diverged run, a bad drawing, a recipe's note)
     frames: int = 0
     recipe: str | None = None  # the key of the recipe or try-this set-up last applied (None: hand-made)
