@@ -8,15 +8,13 @@ the digit trainings' epochs and seconds per run are not a GAN's units (tfplaygro
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playground.classroom import server_load
 from playground.generative.lesson import GenerativeLesson
 from playground.generative.pictures import layered_png
 from playground.render.png import data_uri
-from playground.tfplayground.player import CLICK_POLL, TURN_WAIT, BusyNotice, Players, Turns
+from playground.tfplayground.player import CLICK_POLL, TURN_WAIT, BusyNotice, Player
 from playground.training_driver import Outcome
 
 CHANNEL = "gan-view"  # the layered view's live picture
@@ -44,30 +42,16 @@ def frame(lesson: GenerativeLesson) -> dict[str, dict]:
     return {CHANNEL: {"src": data_uri(layered_png(lesson.gan.view(), lesson.shown))}}
 
 
-class GanPlayer:
-    """Plays one learner's GAN for one page run (the server's shared turns and players by default)."""
+class GanPlayer(Player):
+    """Plays one learner's GAN for one page run (the server's shared turns and players by default), as the
+    Playground's Player does; `play(send, should_stop, tell_busy, on_frame=…)` runs until the page has a click
+    to answer (STOPPED; the next page run plays on) or the run diverges (REACHED: play is off and
+    lesson.message says why). `on_frame()` runs after each picture (the page updates its numbers there)."""
 
-    def __init__(self, lesson: GenerativeLesson, session: str, *, turns: Turns | None = None,
-                 players: Players | None = None, busy: Callable[[int], bool] | None = None,
-                 clock: Callable[[], float] = time.perf_counter, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.lesson, self.session = lesson, session
-        self.turns = turns or server_load.PICTURE_TURNS
-        self.players = players or server_load.PLAYERS
-        self.busy = busy or server_load.server_busy
-        self.clock, self.sleep = clock, sleep
+    lesson: GenerativeLesson  # type: ignore[assignment]
 
-    def play(self, send: Callable[[dict[str, dict]], None], should_stop: Callable[[], bool],
-             tell_busy: Callable[[int | None], None], on_frame: Callable[[], None] = lambda: None) -> Outcome:
-        """Train and send pictures until the page has a click to answer (STOPPED; the next page run plays on)
-        or the run diverges (REACHED: play is off and lesson.message says why). `on_frame()` runs after each
-        picture (the page updates its numbers there)."""
-        try:
-            return self._play(send, should_stop, tell_busy, on_frame)
-        finally:
-            self.players.stopped(self.session)
-            self.turns.leave(self.session)
-
-    def _play(self, send, should_stop, tell_busy, on_frame) -> Outcome:
+    def _play(self, send: Callable[[dict[str, dict]], None], should_stop: Callable[[], bool],  # type: ignore[override]
+              tell_busy: Callable[[int | None], None], on_frame: Callable[[], None] = lambda: None) -> Outcome:
         lesson, me = self.lesson, self.session
         pace = PACES.get(lesson.speed, PACES["normal"])
         per_frame, notice = pace.iterations or 10, BusyNotice()

@@ -121,20 +121,21 @@ class Player:
         self.clock, self.sleep = clock, sleep
 
     def play(self, send: Callable[[dict[str, dict]], None], should_stop: Callable[[], bool],
-             tell_busy: Callable[[int | None], None], space_shown: bool = False) -> Outcome:
+             tell_busy: Callable[[int | None], None], **options) -> Outcome:
         """Train and send pictures until the page has a click to answer (STOPPED: the next page run plays on,
         every state is in the lesson) or the learner's goal is met (REACHED: lesson.playing is off and
         lesson.message says why). `send({channel: frame})` sends one frame (with the hidden-space picture
-        every SPACE_EVERY frames if `space_shown`); `tell_busy(players)` says that the server is busy,
-        `tell_busy(None)` that it is not. On return this player leaves the turns and the players."""
+        every SPACE_EVERY frames if `space_shown=True`); `tell_busy(players)` says that the server is busy,
+        `tell_busy(None)` that it is not. On return this player leaves the turns and the players. Another
+        lesson's player (generative.player) keeps all but `_play`, its own loop."""
         try:
-            return self._play(send, should_stop, tell_busy, space_shown)
+            return self._play(send, should_stop, tell_busy, **options)
         finally:
             self.players.stopped(self.session)
             self.turns.leave(self.session)
 
     def _play(self, send: Callable[[dict[str, dict]], None], should_stop: Callable[[], bool],
-              tell_busy: Callable[[int | None], None], space_shown: bool) -> Outcome:
+              tell_busy: Callable[[int | None], None], space_shown: bool = False) -> Outcome:
         lesson, run, me = self.lesson, self.lesson.run, self.session
         pace = SPEED_PLAN[run.settings.speed]
         per_frame, sent, frames, notice = pace.epochs or FASTEST_FIRST, run.epoch, 0, BusyNotice()
