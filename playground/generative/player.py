@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from playground.generative.lesson import GenerativeLesson
 from playground.generative.pictures import layered_png
 from playground.render.png import data_uri
-from playground.tfplayground.player import CLICK_POLL, TURN_WAIT, BusyNotice, Player
+from playground.tfplayground.player import BusyNotice, Player
 from playground.training_driver import Outcome
 
 CHANNEL = "gan-view"  # the layered view's live picture
@@ -56,11 +56,8 @@ class GanPlayer(Player):
         pace = PACES.get(lesson.speed, PACES["normal"])
         per_frame, notice = pace.iterations or 10, BusyNotice()
         while True:
-            players = self.players.playing(me)
-            crowded = self.busy(players)
-            if notice.due(crowded, players):
-                tell_busy(players if crowded else None)
-            if not self.turns.take(me, timeout=TURN_WAIT, players=players):
+            crowded = self.turn(notice, tell_busy)
+            if crowded is None:
                 if should_stop():
                     return Outcome.STOPPED
                 continue
@@ -80,7 +77,5 @@ class GanPlayer(Player):
             if pace.iterations is None:  # fast: fill most of the frame with training
                 budget = FILL * (min(pace.seconds, CROWDED_SECONDS) if crowded else pace.seconds)
                 per_frame = max(1, min(MOST_PER_FRAME, int(per_frame * budget / max(train_seconds, 1e-4))))
-            while self.clock() - start < pace.seconds:
-                if should_stop():
-                    return Outcome.STOPPED
-                self.sleep(min(CLICK_POLL, max(0.0, pace.seconds - (self.clock() - start))))
+            if self.rest(start, pace.seconds, should_stop):
+                return Outcome.STOPPED

@@ -140,12 +140,8 @@ class Player:
         pace = SPEED_PLAN[run.settings.speed]
         per_frame, sent, frames, notice = pace.epochs or FASTEST_FIRST, run.epoch, 0, BusyNotice()
         while True:
-            players = self.players.playing(me)
-            crowded = self.busy(players)
-            if notice.due(crowded, players):
-                tell_busy(players if crowded else None)
-            # wait for this player's turn, looking for a click 4 times a second
-            if not self.turns.take(me, timeout=TURN_WAIT, players=players):
+            crowded = self.turn(notice, tell_busy)
+            if crowded is None:  # no turn yet: look for a click, then ask again
                 if should_stop():
                     return Outcome.STOPPED
                 continue
@@ -170,7 +166,22 @@ class Player:
                 return Outcome.REACHED
             if pace.epochs is None:
                 per_frame = fastest_epochs(per_frame, train_seconds, pace.seconds, crowded)
-            while self.clock() - start < pace.seconds:  # its own pace (a slow speed); a click is answered at once
-                if should_stop():
-                    return Outcome.STOPPED
-                self.sleep(min(CLICK_POLL, max(0.0, pace.seconds - (self.clock() - start))))
+            if self.rest(start, pace.seconds, should_stop):  # its own pace (a slow speed)
+                return Outcome.STOPPED
+
+    def turn(self, notice: BusyNotice, tell_busy: Callable[[int | None], None]) -> bool | None:
+        """Wait up to TURN_WAIT for this player's turn at drawing (saying when the server is busy): whether the
+        server is crowded once the turn is taken, None when the wait ran out (the caller looks for a click)."""
+        players = self.players.playing(self.session)
+        crowded = self.busy(players)
+        if notice.due(crowded, players):
+            tell_busy(players if crowded else None)
+        return crowded if self.turns.take(self.session, timeout=TURN_WAIT, players=players) else None
+
+    def rest(self, start: float, seconds: float, should_stop: Callable[[], bool]) -> bool:
+        """Wait until `seconds` after `start` (a speed's pace), answering a click at once: True if one came."""
+        while self.clock() - start < seconds:
+            if should_stop():
+                return True
+            self.sleep(min(CLICK_POLL, max(0.0, seconds - (self.clock() - start))))
+        return False
