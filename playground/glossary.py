@@ -147,3 +147,9 @@ GLOSSARY: dict[str, str] = {
 def explain(*terms: str) -> str:
     """Hover help for one or more terms: '**term** — what it means', one per line (KeyError if unknown)."""
     return "\n\n".join(f"**{term}** — {GLOSSARY[term]}" for term in terms)
+
+
+def with_terms(text: str, terms: tuple[str, ...] | list[str]) -> str:
+    """A panel's "What am I looking at?" text, then the glossary's words for what it shows, under a rule
+    (Markdown for `ui.looking_at`); every lesson's explainers use it."""
+    return text + (f"\n\n---\n\n{explain(*terms)}" if terms else "")

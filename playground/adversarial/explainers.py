@@ -4,8 +4,8 @@ has one)."""
 
 from __future__ import annotations
 
+from playground import glossary
 from playground.adversarial.lesson import View
-from playground.glossary import explain
 
 EXPLAINERS: dict[str, str] = {
     View.FOOL: (
@@ -67,5 +67,4 @@ def explainer(view: str) -> str:
 
 def with_terms(part: str) -> str:
     """The part's text, then the glossary's words for what it shows (Markdown for `ui.looking_at`)."""
-    terms = TERMS.get(part, ())
-    return EXPLAINERS[part] + (f"\n\n---\n\n{explain(*terms)}" if terms else "")
+    return glossary.with_terms(EXPLAINERS[part], TERMS.get(part, ()))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 
-from playground.glossary import explain
+from playground import glossary
 
 
 class InsideView(enum.StrEnum):
@@ -110,5 +110,4 @@ def explainer(part: str) -> str:
 
 def with_terms(part: str) -> str:
     """The part's text, then the glossary's words for what it shows (Markdown for `ui.looking_at`)."""
-    terms = TERMS.get(part, ())
-    return EXPLAINERS[part] + (f"\n\n---\n\n{explain(*terms)}" if terms else "")
+    return glossary.with_terms(EXPLAINERS[part], TERMS.get(part, ()))

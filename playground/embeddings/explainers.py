@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import enum
 
+from playground import glossary
 from playground.embeddings.lesson import View
-from playground.glossary import explain
 
 
 class Part(enum.StrEnum):
@@ -61,5 +61,4 @@ def explainer(part: str) -> str:
 
 def with_terms(part: str) -> str:
     """The part's text, then the glossary's words for what it shows (Markdown for `ui.looking_at`)."""
-    terms = TERMS.get(part, ())
-    return EXPLAINERS[part] + (f"\n\n---\n\n{explain(*terms)}" if terms else "")
+    return glossary.with_terms(EXPLAINERS[part], TERMS.get(part, ()))

@@ -3,8 +3,8 @@ plain sentences each (see playground/explainers.py; tests/test_explainers_lesson
 
 from __future__ import annotations
 
+from playground import glossary
 from playground.explanations.lesson import View
-from playground.glossary import explain
 
 EXPLAINERS: dict[str, str] = {
     View.ONE: (
@@ -63,8 +63,7 @@ def explainer(view: str) -> str:
 
 def with_terms(part: str) -> str:
     """The part's text, then the glossary's words for what it shows (Markdown for `ui.looking_at`)."""
-    terms = TERMS.get(part, ())
-    return EXPLAINERS[part] + (f"\n\n---\n\n{explain(*terms)}" if terms else "")
+    return glossary.with_terms(EXPLAINERS[part], TERMS.get(part, ()))
 
 
 # What each method computes, what it assumes, and how it can mislead: the page's "How each method works".

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from playground.glossary import explain
+from playground import glossary
 
 
 class Panel(StrEnum):
@@ -104,5 +104,4 @@ def explainer(panel: str) -> str:
 
 def with_terms(panel: str) -> str:
     """The panel's text, then the glossary's words for what it shows (Markdown for `ui.looking_at`)."""
-    terms = TERMS.get(panel, ())
-    return EXPLAINERS[panel] + (f"\n\n---\n\n{explain(*terms)}" if terms else "")
+    return glossary.with_terms(EXPLAINERS[panel], TERMS.get(panel, ()))
