@@ -261,6 +261,7 @@ def live_gan() -> None:
             st.caption(note)
         if part is None:
             charts_panel()
+    settings_section()  # in the fragment and before play: a set-up's or a link's values show while it plays
     sync_link()
     if part is not None and lesson.slow_auto:
         wait_then_next_part()
@@ -336,8 +337,8 @@ def wait_then_next_part() -> None:
     st.rerun(scope="fragment")
 
 
-def gan_half() -> None:
-    live_gan()
+def settings_section() -> None:
+    """The GAN's settings in four columns under the view (drawn before play starts, so they show the set-up)."""
     st.markdown("#### Settings", help="Changing a setting starts the GAN again from new weights (same seed).")
     data_col, train_col, g_col, d_col = st.columns(4, gap="medium")
     with data_col:
@@ -346,6 +347,10 @@ def gan_half() -> None:
         training_controls()
     net_controls("g", "Generator", g_col)
     net_controls("d", "Discriminator", d_col)
+
+
+def gan_half() -> None:
+    live_gan()
     ui.try_this(GAN_TRYOUTS, lesson, LESSON, on_set_up=renew)
     ui.challenge_panel("eight-modes", lambda: check_eight_modes(modes_result(lesson.gan)),
                        url=page_address(LESSON, link_query(lesson)))

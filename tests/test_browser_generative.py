@@ -144,7 +144,13 @@ def shoot(lp: LessonPage, name: str, lower: Locator | None = None) -> None:
 def drag(lp: LessonPage, canvas: Locator, points: list[tuple[float, float]], wait: bool = True) -> None:
     """A stroke with real mouse events over `canvas` (points as shares of its width and height)."""
     canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
-    box = canvas.bounding_box()
+    box = None
+    for _ in range(50):  # the page may still be scrolling or an expander opening: wait until the box holds
+        now = canvas.bounding_box()
+        if now is not None and now == box:
+            break
+        box = now
+        lp.page.wait_for_timeout(80)
     mouse = lp.page.mouse
     mouse.move(box["x"] + points[0][0] * box["width"], box["y"] + points[0][1] * box["height"])
     mouse.down()
@@ -290,6 +296,27 @@ def test_a_shared_link_and_a_hostile_one(server, page) -> None:
     expect(page.get_by_label("Real distribution", exact=True)).to_have_value("Two Gaussians")
     expect(lp.key("g-layers").locator("input")).to_have_value("2")
     assert "x.example" not in page.url and "99" not in query(lp).get("gLayers", "")
+
+
+# ------------------------------------------------------------------------------------------------ try this
+def test_try_this_sets_up_mode_collapse_then_play(server, page) -> None:
+    lp = open_page(server, page)
+    expander = main(lp).locator('[data-testid="stExpander"]').filter(has_text="Try this").first
+    button = lp.key("tryout-mode-collapse").get_by_role("button", name="Set this up")
+    if not button.is_visible():
+        expander.locator("summary").click()
+    expect(button).to_be_visible()
+    lp.after(button.click)
+    expect(page.get_by_label("Real distribution", exact=True)).to_have_value("Eight Gaussians")
+    expect_query(lp, shape="eight", seed="1")
+    page.get_by_role("button", name="Play", exact=True).click()  # it plays: the page keeps running
+    expect(numbers_line(lp)).to_contain_text(re.compile(r"modes covered \d of 8"), timeout=20_000)
+    end = time.monotonic() + 20
+    while iteration(lp) < 30 and time.monotonic() < end:  # it plays by itself
+        time.sleep(0.2)
+    assert iteration(lp) >= 30
+    lp.press("Pause")
+    no_trouble(lp)
 
 
 # ------------------------------------------------------------------------------------------------ drawing

@@ -11,13 +11,16 @@ from playground.generative.recipes import FAILURES
 from playground.tryouts import Tryout
 
 
-def recipe(key: str, play: bool = True) -> Callable[[GenerativeLesson], None]:
-    """Set up a failure recipe (or its cure) and press Play."""
+def recipe(key: str) -> Callable[[GenerativeLesson], None]:
+    """Set up a failure recipe (or its cure); the learner presses Play (the settings show first)."""
     def set_up(lesson: GenerativeLesson) -> None:
         lesson.part = Part.GAN
         lesson.apply(FAILURES[key].settings, recipe=key)
-        lesson.playing = play
     return set_up
+
+
+def then_play(title: str) -> str:
+    return f"{title}, then press **Play**"
 
 
 def vae_beta(beta: float) -> Callable[[GenerativeLesson], None]:
@@ -28,14 +31,14 @@ def vae_beta(beta: float) -> Callable[[GenerativeLesson], None]:
 
 
 GAN_TRYOUTS: list[Tryout[GenerativeLesson]] = [
-    Tryout("mode-collapse", FAILURES["mode-collapse"].title, FAILURES["mode-collapse"].note, recipe("mode-collapse")),
-    Tryout("mode-collapse-cure", FAILURES["mode-collapse-cure"].title, FAILURES["mode-collapse-cure"].note,
+    Tryout("mode-collapse", then_play(FAILURES["mode-collapse"].title), FAILURES["mode-collapse"].note, recipe("mode-collapse")),
+    Tryout("mode-collapse-cure", then_play(FAILURES["mode-collapse-cure"].title), FAILURES["mode-collapse-cure"].note,
            recipe("mode-collapse-cure")),
-    Tryout("oscillation", FAILURES["oscillation"].title, FAILURES["oscillation"].note, recipe("oscillation")),
-    Tryout("oscillation-cure", FAILURES["oscillation-cure"].title, FAILURES["oscillation-cure"].note,
+    Tryout("oscillation", then_play(FAILURES["oscillation"].title), FAILURES["oscillation"].note, recipe("oscillation")),
+    Tryout("oscillation-cure", then_play(FAILURES["oscillation-cure"].title), FAILURES["oscillation-cure"].note,
            recipe("oscillation-cure")),
-    Tryout("minimax-early", FAILURES["minimax-early"].title, FAILURES["minimax-early"].note, recipe("minimax-early")),
-    Tryout("minimax-early-cure", FAILURES["minimax-early-cure"].title, FAILURES["minimax-early-cure"].note,
+    Tryout("minimax-early", then_play(FAILURES["minimax-early"].title), FAILURES["minimax-early"].note, recipe("minimax-early")),
+    Tryout("minimax-early-cure", then_play(FAILURES["minimax-early-cure"].title), FAILURES["minimax-early-cure"].note,
            recipe("minimax-early-cure")),
 ]
 
