@@ -132,3 +132,22 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+LOOKED_AT_SIZES = ((1400, 1000), (1280, 720))  # every page we touch is looked at in these two windows
+_TO_THE_TOP = "document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"
+
+
+def screenshots_at_sizes(page, name: str, lower=None) -> None:
+    """`name`-<w>x<h>.png at each of LOOKED_AT_SIZES from the top of the page, and scrolled to `lower` (a
+    locator further down) as `name`-lower-<w>x<h>.png if given; the window is 1400×1000 again afterwards."""
+    for width, height in LOOKED_AT_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate(_TO_THE_TOP)
+        page.wait_for_timeout(400)
+        screenshot(page, f"{name}-{width}x{height}")
+        if lower is not None:
+            lower.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            screenshot(page, f"{name}-lower-{width}x{height}")
+    page.set_viewport_size({"width": 1400, "height": 1000})

@@ -14,12 +14,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from harness.browser import page_errors, screenshot
+from harness.browser import page_errors, screenshot, screenshots_at_sizes
 from harness.lesson_page import LessonPage
 
 pytestmark = pytest.mark.browser
 
-SIZES = [(1400, 1000), (1280, 720)]
 COMPLETENESS = re.compile(r"Integrated Gradients — attributions add up to (-?[\d.]+); the score's change")
 R2 = re.compile(r"LIME — its local linear model fits the network's answers with weighted R² = -?[\d.]+")
 
@@ -41,21 +40,11 @@ def no_trouble(lp: LessonPage) -> None:
     assert page_errors(lp.page) == []
 
 
-TO_THE_TOP = "document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"
 
 
 def shoot(lp: LessonPage, name: str, lower=None) -> None:
     """The view at both sizes (and scrolled to `lower`, a locator further down, if given)."""
-    for width, height in SIZES:
-        lp.page.set_viewport_size({"width": width, "height": height})
-        lp.page.evaluate(TO_THE_TOP)
-        lp.page.wait_for_timeout(300)
-        screenshot(lp.page, f"explanations-{name}-{width}x{height}")
-        if lower is not None:
-            lower.scroll_into_view_if_needed()
-            lp.page.wait_for_timeout(300)
-            screenshot(lp.page, f"explanations-{name}-lower-{width}x{height}")
-    lp.page.set_viewport_size({"width": 1400, "height": 1000})
+    screenshots_at_sizes(lp.page, f"explanations-{name}", lower)
 
 
 def text(lp: LessonPage, pattern: re.Pattern):

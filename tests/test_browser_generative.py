@@ -22,16 +22,14 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
 from harness.app_server import AppServer
-from harness.browser import page_errors, screenshot
+from harness.browser import page_errors, screenshots_at_sizes
 from harness.lesson_page import LessonPage
 
 pytestmark = pytest.mark.browser
 
-SIZES = [(1400, 1000), (1280, 720)]
 ITERATION = re.compile(r"Iteration ([\d,]+) ·")
 SLOW_HEADING = re.compile(r"Slow motion — (discriminator|generator) update, part (\d+) of (\d+): (\w+)")
 PARTS = ("noise", "generate", "discriminate", "loss", "gradients", "update")
-TO_THE_TOP = "document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"
 
 
 @pytest.fixture(scope="module")
@@ -128,17 +126,9 @@ def from_menu(lp: LessonPage, menu: str, item: str) -> None:
     lp.after(menu_item(lp, item).click)
 
 
-def shoot(lp: LessonPage, name: str, lower: Locator | None = None) -> None:
-    for width, height in SIZES:
-        lp.page.set_viewport_size({"width": width, "height": height})
-        lp.page.evaluate(TO_THE_TOP)
-        lp.page.wait_for_timeout(400)
-        screenshot(lp.page, f"generative-{name}-{width}x{height}")
-        if lower is not None:
-            lower.scroll_into_view_if_needed()
-            lp.page.wait_for_timeout(300)
-            screenshot(lp.page, f"generative-{name}-lower-{width}x{height}")
-    lp.page.set_viewport_size({"width": 1400, "height": 1000})
+def shoot(lp: LessonPage, name: str, lower=None) -> None:
+    """The view at both sizes (and scrolled to `lower`, a locator further down, if given)."""
+    screenshots_at_sizes(lp.page, f"generative-{name}", lower)
 
 
 def drag(lp: LessonPage, canvas: Locator, points: list[tuple[float, float]], wait: bool = True) -> None:
