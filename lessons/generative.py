@@ -57,8 +57,8 @@ NUMBER_LABELS = {  # slow motion's numbers, as a learner reads them
 }
 SHORT_LAYER_LABELS = {"real": "Real", "fake": "Fake", "heatmap": "D's belief", "manifold": "Manifold",
                       "gradients": "Gradients"}
-VIEW_PX = 380
-CHART_PX = 390  # the charts' plot width in the side column  # the layered view's width on the page (it is drawn at 400 px)
+VIEW_PX = 380  # the layered view's width on the page (it is drawn at 400 px)
+CHART_PX = 350  # the charts' plot width in the side column (fits it at 1280 px)
 SLOW_PART_SECONDS = 1.25  # slow motion's pace when it plays its parts (GAN Lab's SLOW_INTERVAL_MS)
 STEP_LABELS = {"both": "One iteration", "d": "Discriminator only", "g": "Generator only"}
 

@@ -252,15 +252,19 @@ def stroke_points(strokes: object, side: int, spacing: float = 0.01) -> list[lis
     from playground.digits.drawing import pad_strokes
 
     points: list[np.ndarray] = []
+    total = 0
     for stroke in pad_strokes(strokes, side=side):
         xy = np.asarray(stroke, dtype=np.float64) / max(side, 1)
         xy[:, 1] = 1.0 - xy[:, 1]
         points.append(xy[:1])
         for a, b in zip(xy[:-1], xy[1:], strict=True):
+            if total >= MAX_DRAWN_POINTS:  # enough: the rest of a huge drawing costs nothing
+                break
             n = int(min(np.ceil(np.linalg.norm(b - a) / spacing), 200))
             if n > 0:
                 t = np.arange(1, n + 1)[:, None] / n
                 points.append(a + (b - a) * t)
+                total += n
     if not points:
         return []
     return np.concatenate(points)[:MAX_DRAWN_POINTS].tolist()
